@@ -1,0 +1,47 @@
+# The course's front door. `make` alone lists the targets.
+GO       ?= go
+CHAPTERS := $(sort $(wildcard [0-9][0-9]-*))
+PKG      ?= ./...
+BENCH    ?= .
+
+.DEFAULT_GOAL := help
+.PHONY: help lessons test lint fmt-check vet staticcheck race bench cover docs
+
+help: ## list the targets
+	@echo "Usage: make TARGET"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+lessons: ## run every chapter's lesson in order; each ends by itself
+	@for c in $(CHAPTERS); do \
+		printf '\n======== go run ./%s ========\n\n' $$c; \
+		$(GO) run ./$$c || exit 1; \
+	done
+
+test: lint race ## every check: gofmt, go vet, staticcheck, go test -race (docs included)
+
+lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@echo "gofmt: clean"
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
+
+race: ## go test -race over the whole module, docs check included
+	$(GO) test -race -timeout 20m ./...
+
+bench: ## benchmarks with -benchmem (PKG=./05-threadpool BENCH=Executor to narrow)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKG)
+
+cover: ## test coverage per package, and cover.html
+	$(GO) test -race -coverprofile=cover.out $(PKG)
+	$(GO) tool cover -func=cover.out | tail -n 1
+	$(GO) tool cover -html=cover.out -o cover.html
+
+docs: ## rerun the commands behind every output block in docs/ and rewrite the blocks
+	$(GO) run ./internal/docblocks/update
