@@ -29,6 +29,9 @@ const (
 type Options struct {
 	Width int   // columns for the time axis; 0 means 60
 	Style Style // Auto, ASCII or Color
+	// Total fixes the right edge of the time axis, so several drawings can
+	// share one scale. Spans that end later still stretch it.
+	Total time.Duration
 	// Lanes fixes the order of the rows. Lanes not listed follow in order of
 	// their first span. Nil means order of first span.
 	Lanes []string
@@ -48,7 +51,7 @@ func Render(w io.Writer, spans []Span, o Options) error {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), strings.Compare(a.Lane, b.Lane))
 	})
 	lanes := slices.Clone(o.Lanes)
-	var total time.Duration
+	total := o.Total
 	for _, s := range spans {
 		if !slices.Contains(lanes, s.Lane) {
 			lanes = append(lanes, s.Lane)

@@ -54,6 +54,12 @@ func TestRenderTable(t *testing.T) {
 			want:  "   0 4ms\nb |[y=]|\na |[x=]|\n",
 		},
 		{
+			name:  "a fixed total shares one scale",
+			spans: []Span{{Lane: "w", Label: "x", Start: 0, End: 5 * ms}},
+			opts:  Options{Width: 10, Style: ASCII, Total: 10 * ms},
+			want:  "   0     10ms\nw |[x==]     |\n",
+		},
+		{
 			name:  "labels longer than the bar are cut",
 			spans: []Span{{Lane: "w", Label: "a long label", Start: 0, End: time.Second}},
 			opts:  Options{Width: 6, Style: ASCII},
