@@ -1,0 +1,86 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	"github.com/gocourse/concurrency/internal/harness"
+)
+
+// TestMain lets the test binary be its own helper: a child that a test starts
+// runs this same binary with roleEnv set, and dispatchRole plays the role and
+// exits before any test runs (os/exec's tests work the same way).
+//
+// The parent sets GODEBUG=execwait=2: every exec.Cmd then gets a finalizer
+// that panics, with the stack that created it, if the Cmd started a process
+// and was collected without Wait. Two GCs at the end give the finalizers a
+// chance to run. The check that cannot miss is our own: live counts children
+// started and not yet reaped, and must be zero.
+func TestMain(m *testing.M) {
+	dispatchRole()
+	godebug := os.Getenv("GODEBUG")
+	if godebug != "" {
+		godebug += ","
+	}
+	os.Setenv("GODEBUG", godebug+"execwait=2")
+	// Under -race every child is a race-enabled binary too, and by default
+	// the race runtime sleeps a second at exit (atexit_sleep_ms=1000) so that
+	// racing goroutines can report. Children here report through their exit
+	// status and pipes, so they need not wait.
+	os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	goleak.VerifyTestMain(checkedM{harness.WithCleanup(m)})
+}
+
+type checkedM struct{ m harness.TestingM }
+
+func (c checkedM) Run() int {
+	code := c.m.Run()
+	runtime.GC()
+	runtime.GC()
+	if n := live.Load(); n != 0 {
+		fmt.Fprintf(os.Stderr, "%d child processes were started and never waited for\n", n)
+		code = 1
+	}
+	// Like os/exec's helper commands: after a full run, every role must have
+	// been used by some test, so dead roles do not pile up.
+	if code == 0 && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.skip").Value.String() == "" {
+		if unused := unusedRoles(); len(unused) > 0 {
+			fmt.Fprintf(os.Stderr, "roles no test starts: %v\n", unused)
+			code = 1
+		}
+	}
+	return code
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{args: []string{"-n", "0"}, code: 2, err: "06-multiprocessing: -n must be between 1 and 1000, got 0\n"},
+		{args: []string{"-n", "x"}, code: 2, err: "06-multiprocessing: invalid value \"x\" for flag -n: parse error\n"},
+		{args: []string{"-bogus"}, code: 2, err: "06-multiprocessing: flag provided but not defined: -bogus\n"},
+		{args: []string{"extra"}, code: 2, err: "06-multiprocessing: unexpected argument \"extra\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), tt.args, &out, &errOut)
+			assert.Equal(t, tt.code, code)
+			assert.Equal(t, tt.err, errOut.String())
+			assert.Empty(t, out.String())
+		})
+	}
+}
