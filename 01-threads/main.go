@@ -19,6 +19,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/trace"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +35,14 @@ type config struct {
 	width    int    // columns of the timelines
 	children bool   // build and run the broken programs (needs the go command)
 	trace    string // write a runtime/trace file here
+	only     []int  // run only these sections; nil means all
 }
+
+// sections is how many numbered sections the lesson has.
+const sections = 6
+
+// wants reports whether section n is to run.
+func (c config) wants(n int) bool { return len(c.only) == 0 || slices.Contains(c.only, n) }
 
 // parseFlags reads the command line. Errors come back as one line that
 // names the flag and what it must be.
@@ -47,8 +56,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.width, "width", 60, "columns of the timelines")
 	fs.BoolVar(&c.children, "children", true, "build and run the broken-on-purpose programs as child processes")
 	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace `file` for go tool trace")
+	only := fs.String("only", "", "run only these `sections`, comma-separated, such as 1,4")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if *only != "" {
+		for f := range strings.SplitSeq(*only, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > sections {
+				return c, fmt.Errorf("-only takes section numbers from 1 to %d, got %q", sections, f)
+			}
+			c.only = append(c.only, n)
+		}
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -103,36 +122,45 @@ func run(c config, w io.Writer) (err error) {
 	}
 	defer harness.Cleanup()
 
-	section(w, "1. Start and join")
-	showJoins(w)
-
-	section(w, "2. Thread, Start, Join: the Python and Java model in Go")
-	showThread(w)
-
-	section(w, "3. One address space")
-	showShared(w)
-	if c.children {
-		if err := showChild(w, "./01-threads/testdata/oldloop"); err != nil {
-			return err
+	if c.wants(1) {
+		section(w, "1. Start and join")
+		showJoins(w)
+	}
+	if c.wants(2) {
+		section(w, "2. Thread, Start, Join: the Python and Java model in Go")
+		showThread(w)
+	}
+	if c.wants(3) {
+		section(w, "3. One address space")
+		showShared(w)
+		if c.children {
+			if err := showChild(w, "./01-threads/testdata/oldloop"); err != nil {
+				return err
+			}
 		}
 	}
-
-	section(w, "4. Forget the join")
-	if c.children {
-		if err := showChild(w, "./01-threads/nojoin"); err != nil {
-			return err
+	if c.wants(4) {
+		section(w, "4. Forget the join")
+		if c.children {
+			if err := showChild(w, "./01-threads/nojoin"); err != nil {
+				return err
+			}
+			fmt.Fprintln(w, "no worker printed \"finished\": main returned, and the program ended with them")
+		} else {
+			fmt.Fprintln(w, "(skipped: -children=false)")
 		}
-		fmt.Fprintln(w, "no worker printed \"finished\": main returned, and the program ended with them")
-	} else {
-		fmt.Fprintln(w, "(skipped: -children=false)")
 	}
-
-	section(w, "5. Goroutines are not OS threads")
-	showCost(w, c.parked)
-
-	section(w, "6. Splitting CPU-bound work")
-	showSplit(w, c.limit, c.workers, c.width)
-
+	if c.wants(5) {
+		section(w, "5. Goroutines are not OS threads")
+		showCost(w, c.parked)
+	}
+	if c.wants(6) {
+		section(w, "6. Splitting CPU-bound work")
+		showSplit(w, c.limit, c.workers, c.width)
+	}
+	if !c.wants(sections) {
+		return nil
+	}
 	fmt.Fprintln(w, "\nNext: 02-critical-section, where goroutines stop writing to their own")
 	fmt.Fprintln(w, "slots and start sharing one variable.")
 	return nil

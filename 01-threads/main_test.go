@@ -35,6 +35,13 @@ func TestParseFlags(t *testing.T) {
 		{name: "negative parked", args: []string{"-parked", "-1"}, wantErr: "-parked must be between 1 and 10000000, got -1"},
 		{name: "limit too small", args: []string{"-limit", "1"}, wantErr: "-limit must be between 2"},
 		{name: "narrow timeline", args: []string{"-width", "3"}, wantErr: "-width must be between 10 and 400"},
+		{name: "only some sections", args: []string{"-only", "2, 5"}, check: func(t *testing.T, c config) {
+			assert.Equal(t, []int{2, 5}, c.only)
+			assert.True(t, c.wants(5))
+			assert.False(t, c.wants(1))
+		}},
+		{name: "only an unknown section", args: []string{"-only", "7"}, wantErr: `-only takes section numbers from 1 to 6, got "7"`},
+		{name: "only garbage", args: []string{"-only", "1,x"}, wantErr: `got "x"`},
 		{name: "stray argument", args: []string{"extra"}, wantErr: `unexpected argument "extra"`},
 		{name: "not a number", args: []string{"-limit", "lots"}, wantErr: `invalid value "lots" for flag -limit`},
 		{name: "unknown flag", args: []string{"-fast"}, wantErr: "flag provided but not defined: -fast"},
@@ -83,6 +90,14 @@ func TestRunTellsTheWholeStory(t *testing.T) {
 		last = i
 	}
 	assert.NotRegexp(t, `worker \d: finished`, out, "a worker of nojoin outlived main")
+}
+
+func TestRunOnlyOneSection(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, run(config{parked: 10, limit: 100, workers: 2, width: 20, only: []int{2}}, &b))
+	assert.Equal(t, 1, strings.Count(b.String(), "== "), b.String())
+	assert.Contains(t, b.String(), "== 2. Thread")
+	assert.NotContains(t, b.String(), "Next:")
 }
 
 func TestRunWritesATrace(t *testing.T) {
