@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// demo is the lesson that `go run ./07-pool-server` tells: every endpoint
+// and bad input against one server, the same keep-alive burst against each
+// mode, then stats and a graceful shutdown with a request in flight.
+func demo(w io.Writer, workers, clients int, burst time.Duration) error {
+	ln, err := ListenLocal("")
+	if err != nil {
+		return err
+	}
+	s, err := NewServer(Config{Mode: ModeRequest, Workers: workers, MaxHeaderBytes: 4096})
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+	addr := ln.Addr().String()
+
+	fmt.Fprintf(w, "== 1. Every endpoint, over a raw socket (mode request, %d workers) ==\n", workers)
+	for _, tc := range []struct{ label, raw string }{
+		{"GET /hello", get("/hello")},
+		{"GET /primes?n=1000", get("/primes?n=1000")},
+		{"GET /primes?n=abc", get("/primes?n=abc")},
+		{"GET /sleep?ms=20", get("/sleep?ms=20")},
+		{"GET /sleep?ms=99999", get("/sleep?ms=99999")},
+		{"GET /nope", get("/nope")},
+		{"GET /panic", get("/panic")},
+		{"GET /hello (after the panic)", get("/hello")},
+		{"a 5000-byte header", "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 5000) + "\r\n\r\n"},
+		{"garbage: HELLO?", "HELLO?\r\n\r\n"},
+	} {
+		status, body, err := roundTrip(addr, tc.raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", tc.label, err)
+		}
+		fmt.Fprintf(w, "  %-30s %d %s\n", tc.label, status, firstLine(body))
+	}
+
+	fmt.Fprintf(w, "\n== 2. %d keep-alive clients for %v against each mode (%d workers) ==\n", clients, burst, workers)
+	for _, mode := range Modes {
+		if err := demoBurst(w, mode, workers, clients, burst); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(w, "  In mode pool a worker belongs to a connection, so the first clients keep")
+	fmt.Fprintln(w, "  the workers and the rest wait in the queue for as long as those stay.")
+
+	fmt.Fprintln(w, "\n== 3. Stats, then a graceful shutdown with a request in flight ==")
+	_, body, err := roundTrip(addr, get("/stats"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  GET /stats: %s", body)
+	var slept string
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		status, body, err := roundTrip(addr, get("/sleep?ms=300"))
+		if err != nil {
+			slept = err.Error()
+			return
+		}
+		slept = fmt.Sprintf("%d %s", status, firstLine(body))
+	})
+	for s.Stats().Busy == 0 { // wait until the sleep is being served
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	err = s.Shutdown(ctx)
+	took := time.Since(start)
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintf(w, "  shutdown returned nil after %v; the in-flight GET /sleep?ms=300 got: %s\n", took.Round(10*time.Millisecond), slept)
+	fmt.Fprintf(w, "  Serve returned: %v\n", <-served)
+	if _, _, err := roundTrip(addr, get("/hello")); err != nil {
+		fmt.Fprintln(w, "  a new client now: connection refused")
+	}
+	fmt.Fprintln(w, "\nNext: load and compare subcommands (see docs/07-pool-server.md).")
+	return nil
+}
+
+// demoBurst runs one burst against a fresh server in the given mode and says
+// how many clients were never answered.
+func demoBurst(w io.Writer, mode Mode, workers, clients int, burst time.Duration) error {
+	ln, err := ListenLocal("")
+	if err != nil {
+		return err
+	}
+	s, err := NewServer(Config{Mode: mode, Workers: workers, Queue: max(DefaultQueue, clients)})
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+	done := make(chan LoadResult)
+	go func() {
+		done <- RunLoad(LoadConfig{Addr: ln.Addr().String(), Clients: clients, Duration: burst, KeepAlive: true, Path: "/primes?n=1000"})
+	}()
+	time.Sleep(burst / 2)
+	mid := s.Stats()
+	r := <-done
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		return fmt.Errorf("%s: shutdown: %w", mode, err)
+	}
+	<-served
+	fmt.Fprintf(w, "  %-9s %2d of %d clients got no response; %d responses, %d errors\n", mode, r.Silent, clients, len(r.Latencies), r.ErrorCount())
+	if mode == ModePool {
+		fmt.Fprintf(w, "            halfway: %d of %d workers busy, %d connections queued, %d open\n", mid.Busy, mid.Workers, mid.Queued, mid.OpenConns)
+	}
+	return nil
+}
+
+func get(target string) string {
+	return "GET " + target + " HTTP/1.1\r\nHost: demo\r\nConnection: close\r\n\r\n"
+}
+
+// roundTrip writes raw bytes to a new connection and reads one response
+// back: stream I/O, as in the seed's Java client.
+func roundTrip(addr, raw string) (int, string, error) {
+	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return 0, "", err
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(nc, raw); err != nil {
+		return 0, "", err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(nc), nil)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), err
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

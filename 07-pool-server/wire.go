@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// bufferedResponse is the http.ResponseWriter our server hands to handlers.
+// It keeps the whole body in memory and writes status line, headers and body
+// to the stream only when the handler has returned. That costs a copy, and
+// buys two things a teaching server wants: Content-Length is always known
+// (so keep-alive always works), and a handler that panics halfway has written
+// nothing yet, so the client can still get a clean 500.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newBufferedResponse() *bufferedResponse {
+	return &bufferedResponse{header: make(http.Header)}
+}
+
+func (r *bufferedResponse) Header() http.Header { return r.header }
+
+func (r *bufferedResponse) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *bufferedResponse) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(p)
+}
+
+// reset makes r ready for the next request on the same connection.
+func (r *bufferedResponse) reset() {
+	clear(r.header)
+	r.status = 0
+	r.body.Reset()
+}
+
+// writeResponse writes an HTTP/1.1 response to w. It adds Content-Length,
+// a Content-Type if the handler set none, and "Connection: close" when the
+// server will close the connection after this response. head suppresses the
+// body (a HEAD request), keepAlive10 answers an HTTP/1.0 client that asked
+// for keep-alive (ab -k does).
+func writeResponse(w *bufio.Writer, status int, h http.Header, body []byte, head, closing, keepAlive10 bool) error {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	if h.Get("Content-Type") == "" && len(body) > 0 {
+		h.Set("Content-Type", http.DetectContentType(body))
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	switch {
+	case closing:
+		h.Set("Connection", "close")
+	case keepAlive10:
+		h.Set("Connection", "keep-alive")
+	}
+	if err := h.Write(w); err != nil {
+		return err
+	}
+	w.WriteString("\r\n")
+	if !head {
+		w.Write(body)
+	}
+	return w.Flush()
+}
+
+// writeError writes a short plain-text error response. Every error answer
+// from the server itself (400, 408, 431, 500, 503) goes through here.
+func writeError(w *bufio.Writer, status int, reason string, extra http.Header, closing bool) error {
+	h := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+	for k, v := range extra {
+		h[k] = v
+	}
+	body := []byte(reason + "\n")
+	return writeResponse(w, status, h, body, false, closing, false)
+}
+
+// limitReader sits between the connection and the bufio.Reader. Before each
+// request the server gives it a budget of header bytes; reading past the
+// budget looks like EOF to http.ReadRequest, and hit tells the server the
+// header was too large (431) rather than cut off by the client. It also
+// counts bytes, so the server can tell "nothing arrived" from "half a
+// request arrived".
+type limitReader struct {
+	r      io.Reader
+	remain int64
+	hit    bool
+	n      int64 // bytes read since the last reset
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.remain <= 0 {
+		l.hit = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.remain {
+		p = p[:l.remain]
+	}
+	n, err := l.r.Read(p)
+	l.remain -= int64(n)
+	l.n += int64(n)
+	return n, err
+}
+
+func (l *limitReader) reset(budget int64) {
+	l.remain, l.hit, l.n = budget, false, 0
+}
