@@ -193,6 +193,13 @@ func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int6
 			drop()
 			continue
 		}
+		if !time.Now().Before(end) {
+			// Arrived after the end: clients stop at slightly different
+			// moments, and a response that only came because another
+			// client had already left would flatter the server.
+			st.cut++
+			return
+		}
 		st.latencies = append(st.latencies, time.Since(t0))
 		st.responses++
 		done.Add(1)
