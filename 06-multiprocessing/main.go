@@ -77,5 +77,15 @@ func lesson(ctx context.Context, c config, w io.Writer) error {
 		return err
 	}
 	printSeed(w, r)
+
+	fmt.Fprintln(w, "\n== 2. processes: exit codes, terminate and kill, cancel, own memory, CPU time")
+	if err := printProcesses(ctx, w); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w, "\n== 3. pipes and queues between processes")
+	if err := printPipes(ctx, w); err != nil {
+		return err
+	}
 	return nil
 }

@@ -135,3 +135,6 @@ func (r *Region) Close() error {
 	}
 	return err
 }
+
+// dup duplicates a descriptor, close-on-exec.
+func dup(fd int) (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) }

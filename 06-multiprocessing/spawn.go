@@ -116,12 +116,3 @@ func startRole(ctx context.Context, roleName string, extra []*os.File, args ...s
 	cmd.Stderr = os.Stderr
 	return start(cmd)
 }
-
-// closeAll closes files, ignoring nils.
-func closeAll(files ...*os.File) {
-	for _, f := range files {
-		if f != nil {
-			f.Close()
-		}
-	}
-}
