@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gocourse/concurrency/internal/harness"
+)
+
+// The nested-submit deadlock, for real: the runtime itself reports it.
+// Built without -race, whose runtime cannot see deadlocks (golang/go#20588).
+func TestNestedSubmitDeadlocks(t *testing.T) {
+	res, err := harness.Run(context.Background(), "./05-threadpool/nested", harness.Options{Race: false, Timeout: 30 * time.Second})
+	require.NoError(t, err)
+	assert.False(t, res.TimedOut, res.String())
+	assert.Equal(t, 2, res.ExitCode, res.String())
+	assert.Contains(t, res.Stderr, "fatal error: all goroutines are asleep - deadlock!")
+	assert.Contains(t, res.Stderr, "executor.(*Future[...]).Wait", "the workers are stuck waiting on futures")
+	assert.Contains(t, res.Stdout, "waiting for its child, queued behind the parents")
+	assert.NotContains(t, res.Stdout, "parent returned")
+}
+
+// errgroup does not recover panics: one panicking task ends the program.
+func TestErrgroupPanicCrashesTheProgram(t *testing.T) {
+	res, err := harness.Run(context.Background(), "./05-threadpool/grouppanic", harness.Options{Race: true, Timeout: 30 * time.Second})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.ExitCode, res.String())
+	assert.Contains(t, res.Stderr, "panic: runtime error: index out of range [0] with length 0")
+	assert.Contains(t, res.Stderr, "golang.org/x/sync/errgroup.(*Group).Go", "the panic happened inside a group task")
+}
