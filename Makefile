@@ -5,7 +5,7 @@ PKG      ?= ./...
 BENCH    ?= .
 
 .DEFAULT_GOAL := help
-.PHONY: help lessons test lint fmt-check vet staticcheck race bench cover docs
+.PHONY: help lessons coach test lint fmt-check vet staticcheck race bench cover docs
 
 help: ## list the targets
 	@echo "Usage: make TARGET"
@@ -18,12 +18,15 @@ lessons: ## run every chapter's lesson in order; each ends by itself
 		$(GO) run ./$$c || exit 1; \
 	done
 
+coach: ## list the exercises and point at the next one (go run ./coach help for more)
+	$(GO) run ./coach
+
 test: lint race ## every check: gofmt, go vet, staticcheck, go test -race (docs included)
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
 fmt-check:
-	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@out=$$(find . -name '*.go' -not -path './workspace/*' -not -path './_selfcheck-*' | xargs gofmt -l); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@echo "gofmt: clean"
 
 vet:

@@ -1,0 +1,52 @@
+//go:build coach
+
+// Exercise 01.3, solved: the goroutine stores the result before it closes
+// done, and closing a channel happens before a receive that sees it closed,
+// so Join reads the result without a lock.
+package task
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrNotStarted is returned by Join when Start was never called.
+var ErrNotStarted = errors.New("task: join before start")
+
+// Task runs one function in a goroutine and keeps its result.
+type Task[T any] struct {
+	fn      func() (T, error)
+	once    sync.Once
+	started atomic.Bool
+	done    chan struct{}
+	val     T
+	err     error
+}
+
+// NewTask prepares fn; nothing runs until Start.
+func NewTask[T any](fn func() (T, error)) *Task[T] {
+	return &Task[T]{fn: fn, done: make(chan struct{})}
+}
+
+// Start runs the function in a new goroutine, once.
+func (t *Task[T]) Start() {
+	t.once.Do(func() {
+		t.started.Store(true)
+		go func() {
+			defer close(t.done)
+			t.val, t.err = t.fn()
+		}()
+	})
+}
+
+// Join waits for the function to return and returns its result and error,
+// or ErrNotStarted at once if Start was never called.
+func (t *Task[T]) Join() (T, error) {
+	if !t.started.Load() {
+		var zero T
+		return zero, ErrNotStarted
+	}
+	<-t.done
+	return t.val, t.err
+}
