@@ -87,5 +87,10 @@ func lesson(ctx context.Context, c config, w io.Writer) error {
 	if err := printPipes(ctx, w); err != nil {
 		return err
 	}
+
+	fmt.Fprintln(w, "\n== 4. a shared counter across processes")
+	if err := printCounter(ctx, w); err != nil {
+		return err
+	}
 	return nil
 }
