@@ -26,11 +26,11 @@ func TestStrategiesCountEverything(t *testing.T) {
 func Example_fixes() {
 	showFixes(os.Stdout, config{goroutines: 4, per: 2500})
 	// Output:
-	// fixes: the same count, 4 goroutines x 2500, want 10000
-	//   mutex     10000  one shared int, each ++ under sync.Mutex
-	//   atomic    10000  one shared atomic.Int64, each ++ is Add(1)
-	//   channel   10000  one owner goroutine, the others send it +1s
-	//   confined  10000  each goroutine counts its own; merged after Wait
+	// 4 goroutines, 2500 increments each, want 10000
+	// mutex     10000  one shared int, each ++ under sync.Mutex
+	// atomic    10000  one shared atomic.Int64, each ++ is Add(1)
+	// channel   10000  one owner goroutine, the others send it +1s
+	// confined  10000  each goroutine counts its own; merged after Wait
 }
 
 // BenchmarkCount runs each fix with GOMAXPROCS goroutines sharing 100000

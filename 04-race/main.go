@@ -42,27 +42,28 @@ func main() {
 	}
 }
 
-// run tells the story, one section after another.
+// run tells the story, one numbered section after another.
 func run(ctx context.Context, w io.Writer, cfg config) error {
 	root, err := harness.ModuleRoot()
-	if err != nil {
+	if err != nil && cfg.children {
 		return err
 	}
-	for i, s := range cfg.only {
-		if i > 0 {
-			fmt.Fprintln(w)
+	for n := 1; n <= sections; n++ {
+		if !cfg.wants(n) {
+			continue
 		}
+		fmt.Fprintf(w, "\n== %d. %s ==\n", n, titles[n])
 		var err error
-		switch s {
-		case "racy":
+		switch n {
+		case 1:
 			err = showRacy(ctx, w, root, cfg)
-		case "mapwrites":
-			err = showMapWrites(ctx, w, root)
-		case "check-then-act":
+		case 2:
+			err = showMapWrites(ctx, w, root, cfg)
+		case 3:
 			showCheckThenAct(w, cfg)
-		case "visibility":
-			err = showVisibility(ctx, w, root)
-		case "fixes":
+		case 4:
+			err = showVisibility(ctx, w, root, cfg)
+		case 5:
 			showFixes(w, cfg)
 		}
 		if err != nil {
@@ -72,9 +73,18 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 	return nil
 }
 
+// skipped says a broken child was not run, and how to run it by hand.
+func skipped(w io.Writer, cmd string) {
+	fmt.Fprintf(w, "(-children=false: not run; try %s)\n", cmd)
+}
+
 func showRacy(ctx context.Context, w io.Writer, root string, cfg config) error {
 	const runs = 5
-	fmt.Fprintf(w, "racy: count++ from %d goroutines, %d times each (./04-race/racy)\n", cfg.goroutines, cfg.per)
+	fmt.Fprintf(w, "./04-race/racy: %d goroutines, count++ %d times each, want %d\n", cfg.goroutines, cfg.per, cfg.goroutines*cfg.per)
+	if !cfg.children {
+		skipped(w, "go run ./04-race/racy")
+		return nil
+	}
 	args := []string{"-goroutines", fmt.Sprint(cfg.goroutines), "-n", fmt.Sprint(cfg.per)}
 	var lost []string
 	for range runs {
@@ -88,7 +98,7 @@ func showRacy(ctx context.Context, w io.Writer, root string, cfg config) error {
 		}
 		lost = append(lost, fmt.Sprint(n))
 	}
-	fmt.Fprintf(w, "  built without -race, %d runs: %s of %d updates lost\n", runs, strings.Join(lost, ", "), cfg.goroutines*cfg.per)
+	fmt.Fprintf(w, "built without -race, %d runs: %s updates lost\n", runs, strings.Join(lost, ", "))
 
 	// The detector needs no lucky overlap, only two accesses that nothing
 	// orders, so a small run is enough.
@@ -96,21 +106,21 @@ func showRacy(ctx context.Context, w io.Writer, root string, cfg config) error {
 	if err != nil {
 		return err
 	}
-	reports := parseRaces(res.Stderr, root)
-	fmt.Fprintf(w, "  built with -race (2 x 1000): exit status %d, %d race report(s)\n", res.ExitCode, len(reports))
-	for _, r := range reports[:min(1, len(reports))] {
-		fmt.Fprintf(w, "  first report: %s\n", describe(r))
-	}
+	showReports(w, "built with -race, 2 goroutines x 1000", res, root)
 	return nil
 }
 
-func showMapWrites(ctx context.Context, w io.Writer, root string) error {
-	fmt.Fprintln(w, "mapwrites: 4 goroutines write one map (./04-race/mapwrites, no -race)")
+func showMapWrites(ctx context.Context, w io.Writer, root string, cfg config) error {
+	fmt.Fprintln(w, "./04-race/mapwrites: 4 goroutines write to one map, no lock")
+	if !cfg.children {
+		skipped(w, "go run ./04-race/mapwrites")
+		return nil
+	}
 	res, err := runChild(ctx, "./04-race/mapwrites", false)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "  exit status %d: %s\n", res.ExitCode, firstLine(res.Stderr+res.Stdout))
+	fmt.Fprintf(w, "built without -race: exit status %d, %s\n", res.ExitCode, firstLine(res.Stderr+res.Stdout))
 	if at := firstFrameIn(res.Stderr, root, "04-race/mapwrites"); at != "" {
 		fmt.Fprintf(w, "  at %s\n", at)
 	}
@@ -119,61 +129,72 @@ func showMapWrites(ctx context.Context, w io.Writer, root string) error {
 
 func showCheckThenAct(w io.Writer, cfg config) {
 	const goroutines = 4
-	fmt.Fprintf(w, "check-then-act: %d rounds, %d goroutines each try to withdraw 100 from 100\n", cfg.rounds, goroutines)
+	pause, between := func() {}, "nothing"
+	if cfg.yield {
+		pause, between = runtime.Gosched, "runtime.Gosched()"
+	}
+	fmt.Fprintf(w, "%d rounds: a wallet holds 100, %d goroutines each try to withdraw 100\n", cfg.rounds, goroutines)
+	fmt.Fprintf(w, "between the check and the act: %s\n", between)
 	for _, k := range wallets {
-		r := stressWallet(k, cfg.rounds, goroutines, runtime.Gosched)
-		fmt.Fprintf(w, "  %-17s overdrawn in %d of %d rounds", k.name+":", r.overdrawn, r.rounds)
+		r := stressWallet(k, cfg.rounds, goroutines, pause)
+		fmt.Fprintf(w, "%-18s overdrawn in %d of %d rounds", k.name+":", r.overdrawn, r.rounds)
 		if r.overdrawn > 0 {
 			fmt.Fprintf(w, " (lowest balance %d)", r.lowest)
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "  every access is locked, so there is no data race: -race has nothing to say")
+	fmt.Fprintln(w, "every access is under a lock: no data race, so -race stays silent (go run -race ./04-race -only 3)")
 }
 
-func showVisibility(ctx context.Context, w io.Writer, root string) error {
-	fmt.Fprintln(w, "visibility: stop a spinning goroutine with a plain bool (./04-race/spin)")
-	plain, err := runChild(ctx, "./04-race/spin", false)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "  built without -race: %s", orExit(plain.Stdout, plain))
-	raced, err := runChild(ctx, "./04-race/spin", true)
-	if err != nil {
-		return err
-	}
-	reports := parseRaces(raced.Stderr, root)
-	fmt.Fprintf(w, "  built with -race:    exit status %d, %d race report(s)\n", raced.ExitCode, len(reports))
-	for _, r := range reports[:min(1, len(reports))] {
-		fmt.Fprintf(w, "  first report:        %s\n", describe(r))
+func showVisibility(ctx context.Context, w io.Writer, root string, cfg config) error {
+	fmt.Fprintln(w, "./04-race/spin: a goroutine spins until main sets a plain bool")
+	if cfg.children {
+		res, err := runChild(ctx, "./04-race/spin", false)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "built without -race: %s", orExit(res.Stdout, res))
+		res, err = runChild(ctx, "./04-race/spin", true)
+		if err != nil {
+			return err
+		}
+		showReports(w, "built with -race", res, root)
+	} else {
+		skipped(w, "go run ./04-race/spin")
 	}
 	for _, f := range stopFixes {
 		f.run()
-		fmt.Fprintf(w, "  fixed with %s: the spinner stopped\n", f.name)
+		fmt.Fprintf(w, "fixed with %s: the spinner stopped\n", f.name)
 	}
 	return nil
 }
 
 func showFixes(w io.Writer, cfg config) {
 	want := cfg.goroutines * cfg.per
-	fmt.Fprintf(w, "fixes: the same count, %d goroutines x %d, want %d\n", cfg.goroutines, cfg.per, want)
+	fmt.Fprintf(w, "%d goroutines, %d increments each, want %d\n", cfg.goroutines, cfg.per, want)
 	for _, s := range strategies {
 		got := s.count(cfg.goroutines, cfg.per)
-		fmt.Fprintf(w, "  %-9s %d  %s\n", s.name, got, s.how)
+		fmt.Fprintf(w, "%-9s %d  %s\n", s.name, got, s.how)
 	}
 }
 
-// describe says which two accesses a race report names.
-func describe(r raceReport) string {
-	var parts []string
-	for _, a := range r.accesses {
-		p := a.op + " at " + a.where
-		if a.previous {
-			p = "earlier " + p
-		}
-		parts = append(parts, p)
+// showReports prints a race-detector run: its exit status and the two
+// accesses of its first report.
+func showReports(w io.Writer, what string, res harness.Result, root string) {
+	reports := parseRaces(res.Stderr, root)
+	fmt.Fprintf(w, "%s: exit status %d, %d race report(s)", what, res.ExitCode, len(reports))
+	if len(reports) == 0 {
+		fmt.Fprintln(w)
+		return
 	}
-	return strings.Join(parts, " vs ")
+	fmt.Fprintln(w, "; the first:")
+	for _, a := range reports[0].accesses {
+		if a.previous {
+			fmt.Fprintf(w, "  and earlier %-5s at %s\n", a.op, a.where)
+		} else {
+			fmt.Fprintf(w, "  %-5s at %s\n", a.op, a.where)
+		}
+	}
 }
 
 // orExit is what a child printed when it ran to the end, or why it did not.

@@ -47,7 +47,7 @@ var stopFixes = []struct {
 		stop.Store(true)
 		<-stopped
 	}},
-	{"closed channel", func() {
+	{"a closed channel", func() {
 		stop := make(chan struct{})
 		stopped := make(chan int)
 		go func() { stopped <- pollChannel(stop) }()
