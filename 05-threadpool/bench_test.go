@@ -174,12 +174,14 @@ func BenchmarkStackCost(b *testing.B) {
 }
 
 // Sizing: 32 tasks of two kinds on pools of 1 to 32 workers.
+//
 //   - cpu: hashing, about a millisecond of pure CPU each: more workers than
 //     cores cannot help;
+//
 //   - wait: a 2 ms sleep standing in for a network call: the CPU is idle, so
 //     more workers help until there is one per task.
 //
-//	go test -run '^$' -bench Sizing ./05-threadpool
+//     go test -run '^$' -bench Sizing ./05-threadpool
 func BenchmarkSizing(b *testing.B) {
 	const tasks = 32
 	work := map[string]func(){
