@@ -30,9 +30,6 @@ const usage = `usage:
 Run a subcommand with -h for its flags.
 `
 
-// errHelp is returned after -h printed the usage.
-var errHelp = flag.ErrHelp
-
 // parseArgs reads the command line. Errors are one line naming the flag.
 func parseArgs(args []string, help io.Writer) (command, error) {
 	cmd := command{name: "demo"}

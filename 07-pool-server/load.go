@@ -174,6 +174,9 @@ func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int6
 		}
 		t0 := time.Now()
 		if _, err := io.WriteString(nc, req); err != nil {
+			if !time.Now().Before(end) {
+				return // the run ended before this request could start
+			}
 			st.errors["write: "+errKind(err)]++
 			drop()
 			continue

@@ -43,9 +43,9 @@ func (p *PrimeService) Count(args PrimesArgs, count *int) error {
 // RPCServer serves PrimeService over TCP with net/rpc's own wire format
 // (encoding/gob), one goroutine per connection as net/rpc expects.
 type RPCServer struct {
-	ln    net.Listener
-	pool  *pool
-	wg    sync.WaitGroup
+	ln     net.Listener
+	pool   *pool
+	wg     sync.WaitGroup
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
 	closed bool

@@ -367,8 +367,10 @@ func (s *Server) serveConn(c *conn) {
 	for {
 		// Wait for the request to begin. The first request's clock started
 		// when we began serving the connection; later ones get IdleTimeout.
+		var headerDeadline time.Time
 		if c.requests == 0 {
-			c.nc.SetReadDeadline(time.Now().Add(s.cfg.ReadHeaderTimeout))
+			headerDeadline = time.Now().Add(s.cfg.ReadHeaderTimeout)
+			c.nc.SetReadDeadline(headerDeadline)
 		} else {
 			c.nc.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
 		}
@@ -381,12 +383,13 @@ func (s *Server) serveConn(c *conn) {
 			return // closed while idle, or the client left: nothing to say
 		}
 		if c.requests > 0 {
-			c.nc.SetReadDeadline(time.Now().Add(s.cfg.ReadHeaderTimeout))
+			headerDeadline = time.Now().Add(s.cfg.ReadHeaderTimeout)
+			c.nc.SetReadDeadline(headerDeadline)
 		}
 
 		req, err := http.ReadRequest(br)
 		if err != nil {
-			if s.badRequest(bw, lr, err) {
+			if s.badRequest(bw, lr, err, !time.Now().Before(headerDeadline)) {
 				s.lingerClose(c.nc)
 			}
 			return
@@ -419,16 +422,21 @@ func (s *Server) serveConn(c *conn) {
 }
 
 // badRequest answers a request that could not be read, then the caller
-// closes the connection. It reports whether it answered.
-func (s *Server) badRequest(bw *bufio.Writer, lr *limitReader, err error) bool {
+// closes the connection. It reports whether the close should linger (see
+// lingerClose). late says the header's deadline has passed: the parser may
+// then report the cut-off line it was given as malformed, but the truth is
+// that the client was too slow.
+func (s *Server) badRequest(bw *bufio.Writer, lr *limitReader, err error, late bool) bool {
 	var ne net.Error
 	switch {
 	case lr.hit:
 		writeError(bw, http.StatusRequestHeaderFieldsTooLarge,
 			fmt.Sprintf("request header larger than %d bytes", s.cfg.MaxHeaderBytes), nil, true)
-	case errors.As(err, &ne) && ne.Timeout():
+	case late || errors.As(err, &ne) && ne.Timeout():
 		// Slowloris, or a client that stalled: it had ReadHeaderTimeout.
+		// No lingering for a client this slow.
 		writeError(bw, http.StatusRequestTimeout, "request header not received in time", nil, true)
+		return false
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), errors.Is(err, syscall.ECONNRESET):
 		// The client went away mid-request; nobody is listening.
 		return false
