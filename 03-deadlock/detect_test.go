@@ -112,12 +112,15 @@ func TestPartialDeadlock(t *testing.T) {
 }
 
 // synctest tests that fail on purpose live in testdata; each runs in a
-// child go test so that the failure (or the hang) stays in the child.
+// child go test so that the failure (or the hang) stays in the child. The
+// last case is a plain test without synctest: inside go test the runtime's
+// own check cannot fire either, because the -timeout alarm is a pending timer.
 func TestSynctestSeesChannelsNotMutexes(t *testing.T) {
 	tests := []struct {
 		test    string
 		timeout string
 		want    []string
+		sends   int // goroutines the dump shows durably blocked in a channel send
 	}{
 		{
 			test: "TestChannelDeadlock",
@@ -132,9 +135,19 @@ func TestSynctestSeesChannelsNotMutexes(t *testing.T) {
 			want: []string{"panic: deadlock: all goroutines in bubble are blocked"},
 		},
 		{
+			test:  "TestNaivePhilosophers",
+			want:  []string{"panic: deadlock: all goroutines in bubble are blocked"},
+			sends: 5,
+		},
+		{
 			test:    "TestMutexABBA",
 			timeout: "2s",
 			want:    []string{"panic: test timed out after 2s", "[sync.Mutex.Lock, synctest bubble"},
+		},
+		{
+			test:    "TestPlainMutexABBA",
+			timeout: "2s",
+			want:    []string{"panic: test timed out after 2s", "[sync.Mutex.Lock]"},
 		},
 	}
 	for _, tt := range tests {
@@ -151,8 +164,13 @@ func TestSynctestSeesChannelsNotMutexes(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, out, w)
 			}
-			if tt.test == "TestMutexABBA" {
-				assert.NotContains(t, out, "deadlock:", "synctest never called the mutex deadlock a deadlock")
+			if tt.sends > 0 {
+				assert.Equal(t, tt.sends, strings.Count(out, "[chan send (durable), synctest bubble"), out)
+			}
+			if tt.timeout != "" {
+				assert.NotContains(t, out, "deadlock:", "synctest did not call it a deadlock")
+				assert.NotContains(t, out, "all goroutines are asleep", "nor did the runtime")
+				assert.Equal(t, 2, strings.Count(out, "[sync.Mutex.Lock"), out)
 				assert.NotContains(t, out, "sync.Mutex.Lock (durable)")
 			}
 		})
@@ -173,8 +191,8 @@ func TestGoroutineLeakProfile(t *testing.T) {
 	assert.Equal(t, `goroutineleak profile: 4 goroutines reported as leaked
   abba                 reported (2 goroutines)
   abbaStillReachable   missed
-  sendNoReceiver       reported (1 goroutines)
-  waitForNeverStarted  reported (1 goroutines)
+  sendNoReceiver       reported (1 goroutine)
+  waitForNeverStarted  reported (1 goroutine)
   sendOnGlobal         missed
 `, res.Stdout)
 

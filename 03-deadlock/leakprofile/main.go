@@ -131,7 +131,11 @@ func main() {
 	fmt.Printf("goroutineleak profile: %d goroutines reported as leaked\n", leak.Count())
 	for _, name := range all {
 		verdict := "missed"
-		if n := found[name]; n > 0 {
+		switch n := found[name]; n {
+		case 0:
+		case 1:
+			verdict = "reported (1 goroutine)"
+		default:
 			verdict = fmt.Sprintf("reported (%d goroutines)", n)
 		}
 		fmt.Printf("  %-20s %s\n", name, verdict)

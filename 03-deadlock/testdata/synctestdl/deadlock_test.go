@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -73,4 +74,51 @@ func TestMutexABBA(t *testing.T) {
 		done.Go(func() { lockBoth(&b, &a) })
 		done.Wait()
 	})
+}
+
+// TestNaivePhilosophers: five philosophers, five forks (channels of capacity
+// one), everyone picks up the left fork, then reaches for the right one a
+// moment later. At that moment every fork is taken and everyone waits for
+// a neighbour: the circle the hierarchy and the waiter break. With the fake
+// clock all five reach at the same instant, so this deadlocks on every run,
+// and synctest says so at once.
+func TestNaivePhilosophers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 5
+		forks := make([]chan struct{}, n)
+		for i := range forks {
+			forks[i] = make(chan struct{}, 1)
+		}
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				left, right := forks[i], forks[(i+1)%n]
+				left <- struct{}{}
+				time.Sleep(time.Millisecond)
+				right <- struct{}{}
+				<-right
+				<-left
+			})
+		}
+		wg.Wait()
+	})
+}
+
+// TestPlainMutexABBA: the ABBA deadlock in an ordinary test, no synctest.
+// The runtime's "all goroutines are asleep" never fires inside go test: the
+// -timeout alarm is a pending timer, so not every goroutine is asleep. The
+// test hangs until that alarm goes off and panics with every stack.
+func TestPlainMutexABBA(t *testing.T) {
+	var a, b sync.Mutex
+	var bothHoldOne, done sync.WaitGroup
+	bothHoldOne.Add(2)
+	lockBoth := func(first, second *sync.Mutex) {
+		first.Lock()
+		bothHoldOne.Done()
+		bothHoldOne.Wait()
+		second.Lock()
+	}
+	done.Go(func() { lockBoth(&a, &b) })
+	done.Go(func() { lockBoth(&b, &a) })
+	done.Wait()
 }
