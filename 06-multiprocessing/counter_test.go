@@ -5,36 +5,42 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestSharedCounterAtomic(t *testing.T) {
-	tests := []struct{ children, each int }{{1, 1000}, {2, 200_000}, {3, 100_000}}
+	tests := []struct {
+		children int
+		d        time.Duration
+	}{{1, time.Millisecond}, {2, 50 * time.Millisecond}, {3, 30 * time.Millisecond}}
 	for _, tt := range tests {
 		t.Run("", func(t *testing.T) {
-			r, err := sharedCounter(context.Background(), "atomic", tt.children, tt.each)
+			r, err := sharedCounter(context.Background(), "atomic", tt.children, tt.d)
 			require.NoError(t, err)
-			assert.Equal(t, int64(tt.children*tt.each), r.got, "atomic adds are never lost")
+			assert.Positive(t, r.want)
+			assert.Equal(t, r.want, r.got, "atomic adds are never lost")
 		})
 	}
 }
 
 // Plain ++ loses updates only when the two children really overlap, which the
-// scheduler decides; the test allows a few runs for that to happen, and
-// checks on every run that nothing is ever counted twice.
+// scheduler decides: on a machine busy with other work, often not. The test
+// allows up to 20 runs of 100ms for that to happen, and checks on every run
+// that nothing is ever counted twice.
 func TestSharedCounterPlainLosesUpdates(t *testing.T) {
 	var lost int64
-	for range 5 {
-		r, err := sharedCounter(context.Background(), "plain", 2, 2_000_000)
+	for range 20 {
+		r, err := sharedCounter(context.Background(), "plain", 2, 100*time.Millisecond)
 		require.NoError(t, err)
 		require.LessOrEqual(t, r.got, r.want)
 		if lost = r.lost(); lost > 0 {
 			break
 		}
 	}
-	assert.Positive(t, lost, "two processes doing plain ++ never lost an update in 5 runs")
+	assert.Positive(t, lost, "two processes doing plain ++ never lost an update in 20 runs")
 }
 
 // The race detector cannot see a race on shared memory: not between
@@ -56,7 +62,7 @@ func TestRaceDetectorIsBlindToMappedMemory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			r, err := sharedCounter(context.Background(), tt.mode, 2, 100_000)
+			r, err := sharedCounter(context.Background(), tt.mode, 2, 20*time.Millisecond)
 			if tt.reported {
 				require.Error(t, err, "a race-enabled binary exits 66 after a report")
 				assert.Contains(t, r.stderr, "WARNING: DATA RACE")

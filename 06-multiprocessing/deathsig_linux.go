@@ -8,3 +8,6 @@ func setDeathSignal(a *syscall.SysProcAttr) { a.Pdeathsig = syscall.SIGKILL }
 
 // hasDeathSignal says whether this system supports Pdeathsig.
 const hasDeathSignal = true
+
+// clearDeathSignal undoes setDeathSignal.
+func clearDeathSignal(a *syscall.SysProcAttr) { a.Pdeathsig = 0 }

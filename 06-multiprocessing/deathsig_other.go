@@ -11,3 +11,6 @@ func setDeathSignal(*syscall.SysProcAttr) {}
 
 // hasDeathSignal says whether this system supports Pdeathsig.
 const hasDeathSignal = false
+
+// clearDeathSignal undoes setDeathSignal.
+func clearDeathSignal(*syscall.SysProcAttr) {}

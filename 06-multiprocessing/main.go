@@ -77,6 +77,12 @@ func lesson(ctx context.Context, c config, w io.Writer) error {
 		return err
 	}
 	printSeed(w, r)
+	// Counted now, not at the start: the runtime opens its poller (an epoll
+	// and an eventfd on Linux) the first time a pipe is used, and keeps it.
+	fdsBefore, err := openFDs()
+	if err != nil {
+		return err
+	}
 
 	fmt.Fprintln(w, "\n== 2. processes: exit codes, terminate and kill, cancel, own memory, CPU time")
 	if err := printProcesses(ctx, w); err != nil {
@@ -92,5 +98,21 @@ func lesson(ctx context.Context, c config, w io.Writer) error {
 	if err := printCounter(ctx, w); err != nil {
 		return err
 	}
+
+	fmt.Fprintln(w, "\n== 5. a pool of worker processes")
+	if err := printPool(ctx, w); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w, "\n== 6. leaving nothing behind")
+	if err := printHygiene(ctx, w); err != nil {
+		return err
+	}
+	if err := leftoverReport(w, fdsBefore); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w, "\n== 7. so: processes for isolation, crash containment, memory limits and")
+	fmt.Fprintln(w, "other programs; goroutines already run in parallel (go test -bench . ./06-multiprocessing)")
 	return nil
 }
