@@ -166,4 +166,3 @@ func TestExecwaitCatchesLeak(t *testing.T) {
 	assert.Contains(t, stderr.String(), "exec: Cmd started a Process but leaked without a call to Wait")
 	assert.Contains(t, stderr.String(), "GODEBUG=execwait=2 detected a leaked exec.Cmd created by:")
 }
-
