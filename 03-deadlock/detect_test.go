@@ -71,7 +71,7 @@ func TestRuntimeCatchesGlobalDeadlocks(t *testing.T) {
 // program hangs until the harness kills it.
 func TestRaceBuildHidesTheDeadlock(t *testing.T) {
 	t.Parallel()
-	res, err := harness.Run(context.Background(), abbaProgram.Pkg(), harness.Options{Race: true, Timeout: 3 * time.Second})
+	res, err := harness.Run(context.Background(), abbaProgram.Pkg(), harness.Options{Race: true, Timeout: 1500 * time.Millisecond})
 	require.NoError(t, err)
 	assert.True(t, res.TimedOut, res.String())
 	assert.NotContains(t, res.Stderr, "all goroutines are asleep")
@@ -83,7 +83,7 @@ func TestRaceBuildHidesTheDeadlock(t *testing.T) {
 func TestPartialDeadlock(t *testing.T) {
 	t.Run("runtime cannot see it", func(t *testing.T) {
 		t.Parallel()
-		res, _, err := runBroken(context.Background(), watchdogProgram, 2*time.Second, "-stall=0")
+		res, _, err := runBroken(context.Background(), watchdogProgram, time.Second, "-stall=0")
 		require.NoError(t, err)
 		assert.True(t, res.TimedOut, res.String())
 		assert.NotContains(t, res.Stderr, "all goroutines are asleep")
@@ -141,13 +141,13 @@ func TestSynctestSeesChannelsNotMutexes(t *testing.T) {
 		},
 		{
 			test:    "TestMutexABBA",
-			timeout: "2s",
-			want:    []string{"panic: test timed out after 2s", "[sync.Mutex.Lock, synctest bubble"},
+			timeout: "1s",
+			want:    []string{"panic: test timed out after 1s", "[sync.Mutex.Lock, synctest bubble"},
 		},
 		{
 			test:    "TestPlainMutexABBA",
-			timeout: "2s",
-			want:    []string{"panic: test timed out after 2s", "[sync.Mutex.Lock]"},
+			timeout: "1s",
+			want:    []string{"panic: test timed out after 1s", "[sync.Mutex.Lock]"},
 		},
 	}
 	for _, tt := range tests {

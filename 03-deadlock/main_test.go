@@ -53,6 +53,7 @@ func TestParseFlags(t *testing.T) {
 // The lesson as a learner runs it, with small sizes: every section, in
 // order, with what each child really did.
 func TestRunTellsTheWholeStory(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	require.NoError(t, run(config{rounds: 50, philosophers: 3, meals: 2, width: 40, children: true}, &b))
 	out := b.String()
@@ -100,9 +101,23 @@ func TestRunWithoutChildren(t *testing.T) {
 
 // A bad flag is one line on stderr and exit status 2, from the real binary.
 func TestBadFlagExitsTwo(t *testing.T) {
+	t.Parallel()
 	res, err := harness.Run(context.Background(), "./03-deadlock", harness.Options{Args: []string{"-philosophers", "1"}, Timeout: 20 * time.Second})
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode, res.String())
 	assert.Equal(t, "03-deadlock: -philosophers must be between 2 and 20, got 1\n", res.Stderr)
 	assert.Empty(t, res.Stdout)
+}
+
+// With -detectors, section 3 also runs synctest in a child go test and the
+// leak profile in a child built with the experiment.
+func TestRunWithDetectors(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	require.NoError(t, run(config{rounds: 1, philosophers: 2, meals: 1, width: 20, children: true, detectors: true, only: []int{3}}, &b))
+	out := b.String()
+	assert.Contains(t, out, "synctest TestChannelDeadlock: go test exit status 1: panic: deadlock: all goroutines in bubble are blocked\n")
+	assert.Contains(t, out, "synctest TestMutexABBA: go test exit status 1: panic: test timed out after 1s\n")
+	assert.Contains(t, out, "goroutineleak profile: 4 goroutines reported as leaked\n")
+	assert.NotContains(t, out, "== 1.")
 }
