@@ -95,7 +95,12 @@ type Executor struct {
 	idle       int  // workers waiting in notEmpty
 	terminated chan struct{}
 
-	active, submitted, completed, rejected, panicked, discarded atomic.Int64
+	blocked   int // Block submitters waiting in notFull
+	running   int64
+	submitted int64
+	completed int64
+
+	rejected, panicked, discarded atomic.Int64 // rare events, counted outside the lock
 }
 
 // New starts an executor with cfg.Workers workers. It panics if a size is
@@ -164,14 +169,21 @@ func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
 		case CallerRuns:
 			e.seq++
 			*seq = e.seq
+			e.submitted++
 			e.live++ // Shutdown waits for this task too
+			started := j.start()
+			if started {
+				e.running++
+			}
 			e.mu.Unlock()
-			e.runHere(j)
+			e.runHere(j, started)
 			return nil
 		case DiscardOldest:
 			dropped = e.q.pop().j
 		default: // Block
+			e.blocked++
 			e.notFull.Wait()
+			e.blocked--
 		}
 	}
 	if e.closed {
@@ -181,12 +193,12 @@ func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
 	}
 	e.seq++
 	*seq = e.seq
+	e.submitted++
 	e.q.push(entry{j: j, priority: priority, seq: e.seq})
 	if e.idle > 0 {
 		e.notEmpty.Signal()
 	}
 	e.mu.Unlock()
-	e.submitted.Add(1)
 	if dropped != nil && dropped.abandon(ErrDiscarded) {
 		e.discarded.Add(1)
 	}
@@ -194,14 +206,17 @@ func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
 }
 
 // runHere runs j in the submitting goroutine, for CallerRuns.
-func (e *Executor) runHere(j job) {
+func (e *Executor) runHere(j job, started bool) {
 	defer func() {
 		e.mu.Lock()
+		if started {
+			e.running--
+			e.completed++
+		}
 		e.exit()
 		e.mu.Unlock()
 	}()
-	e.submitted.Add(1)
-	if j.start() {
+	if started {
 		e.execute(e.ctx, j)
 	}
 }
@@ -218,59 +233,71 @@ func WorkerID(ctx context.Context) int {
 
 func (e *Executor) worker(id int) {
 	ctx := context.WithValue(e.ctx, workerKey{}, id)
-	finished := false
+	exited := false
 	defer func() {
-		if !finished {
+		if !exited {
 			// A task called runtime.Goexit, which ends this goroutine
-			// whatever we do. Keep the pool at strength with a new
-			// goroutine under the same ID.
+			// whatever we do. Count the task as finished and keep the pool
+			// at strength with a new goroutine under the same ID.
+			e.mu.Lock()
+			e.running--
+			e.completed++
+			e.mu.Unlock()
 			go e.worker(id)
 		}
 	}()
+	ran := false
 	for {
-		j, ok := e.take()
+		j, ok := e.take(ran)
 		if !ok {
-			finished = true
-			e.mu.Lock()
-			e.exit()
-			e.mu.Unlock()
+			exited = true
 			return
 		}
-		if j.start() {
-			e.execute(ctx, j)
-		}
+		e.execute(ctx, j)
+		ran = true
 	}
 }
 
-// take waits for the next task; false means the executor is shut down and
-// the queue is empty.
-func (e *Executor) take() (job, bool) {
+// take counts the task the worker just ran (if ran), then waits for the
+// next task and marks it started. Cancelled tasks are skipped here. False
+// means the executor is shut down and the queue is empty, and the worker
+// has been counted out. The counters live under the mutex that take holds
+// anyway, rather than in atomics that every worker and submitter would
+// fight over on every task.
+func (e *Executor) take(ran bool) (job, bool) {
 	e.mu.Lock()
-	for e.q.len() == 0 && !e.closed {
-		e.idle++
-		e.notEmpty.Wait()
-		e.idle--
+	if ran {
+		e.running--
+		e.completed++
 	}
-	if e.q.len() == 0 {
-		e.mu.Unlock()
-		return nil, false
+	for {
+		for e.q.len() == 0 && !e.closed {
+			e.idle++
+			e.notEmpty.Wait()
+			e.idle--
+		}
+		if e.q.len() == 0 {
+			e.exit()
+			e.mu.Unlock()
+			return nil, false
+		}
+		j := e.q.pop().j
+		if e.blocked > 0 {
+			e.notFull.Signal()
+		}
+		if j.start() {
+			e.running++
+			e.mu.Unlock()
+			return j, true
+		}
 	}
-	j := e.q.pop().j
-	if e.policy == Block {
-		e.notFull.Signal()
-	}
-	e.mu.Unlock()
-	return j, true
 }
 
 // execute runs a started job and makes sure its Future completes, whether
 // the task returns, panics or calls runtime.Goexit.
 func (e *Executor) execute(ctx context.Context, j job) {
-	e.active.Add(1)
 	returned := false
 	defer func() {
-		e.active.Add(-1)
-		e.completed.Add(1)
 		if returned {
 			return
 		}
@@ -364,24 +391,25 @@ type Metrics struct {
 	Active    int   // tasks running now
 	Queued    int   // tasks waiting for a worker (cancelled ones included until a worker skips them)
 	Submitted int64 // tasks accepted by Submit
-	Completed int64 // tasks that ran to an end: returned, panicked or Goexited
+	Completed int64 // tasks that ran to an end (returned, panicked or Goexited), counted when their worker comes back for more
 	Rejected  int64 // Submit calls refused: queue full under Reject, or shut down
 	Panicked  int64 // tasks that panicked
 	Discarded int64 // tasks dropped by DiscardOldest
 }
 
-// Metrics returns the current counters. Each is exact, but they are read one
-// after another, so while tasks run they need not add up.
+// Metrics returns the current counters, read together under the
+// executor's lock. Rejected, Panicked and Discarded are counted outside
+// it, so while tasks run they may be a step ahead of the others.
 func (e *Executor) Metrics() Metrics {
 	e.mu.Lock()
-	queued := e.q.len()
+	queued, running, submitted, completed := e.q.len(), e.running, e.submitted, e.completed
 	e.mu.Unlock()
 	return Metrics{
 		Workers:   e.workers,
-		Active:    int(e.active.Load()),
+		Active:    int(running),
 		Queued:    queued,
-		Submitted: e.submitted.Load(),
-		Completed: e.completed.Load(),
+		Submitted: submitted,
+		Completed: completed,
 		Rejected:  e.rejected.Load(),
 		Panicked:  e.panicked.Load(),
 		Discarded: e.discarded.Load(),
