@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,6 +108,37 @@ func TestSpinWithoutTheRaceDetector(t *testing.T) {
 	assert.False(t, res.TimedOut, res.String())
 	assert.Equal(t, 0, res.ExitCode, res.String())
 	assert.Contains(t, res.Stdout, "the spinner saw done = true")
+}
+
+// With the load hoisted by hand (what a compiler may do) the spinner never
+// stops: spin gives up after -wait, and if it waited longer than the harness
+// allows, the harness kills it at its timeout and keeps what it printed.
+func TestSpinHoisted(t *testing.T) {
+	tests := []struct {
+		name    string
+		wait    string
+		timeout time.Duration
+		exit    int
+		killed  bool
+		stdout  string
+	}{
+		{"spin gives up", "500ms", childTimeout, 3, false, "after 500ms the spinner still had not seen done = true\n"},
+		{"the harness kills it", "1h", time.Second, -1, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := harness.Run(context.Background(), "./04-race/spin", harness.Options{
+				Args: []string{"-hoisted", "-wait", tt.wait}, Timeout: tt.timeout,
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tt.exit, res.ExitCode, res.String())
+			assert.Equal(t, tt.killed, res.TimedOut, res.String())
+			assert.Equal(t, tt.stdout, res.Stdout)
+			if tt.killed {
+				assert.Equal(t, "killed", res.Signal)
+			}
+		})
+	}
 }
 
 func TestSpinUnderTheRaceDetector(t *testing.T) {

@@ -8,7 +8,8 @@
 //
 // main waits -wait for the spinner to notice; if it never does, spin says so
 // and exits with status 3 (the spinner is still running when main returns;
-// the process ends anyway).
+// the process ends anyway). -hoisted does by hand what the memory model
+// allows a compiler to do: read the flag once, before the loop.
 package main
 
 import (
@@ -22,6 +23,7 @@ var done bool // the stop flag: plain memory, no synchronisation
 
 func main() {
 	wait := flag.Duration("wait", 2*time.Second, "how long main waits for the spinner to see the flag")
+	hoisted := flag.Bool("hoisted", false, "read the flag once before the loop, as a compiler may")
 	flag.Parse()
 	if *wait <= 0 {
 		fmt.Fprintf(os.Stderr, "spin: -wait must be > 0, got %s\n", *wait)
@@ -29,13 +31,24 @@ func main() {
 	}
 
 	exited := make(chan int)
-	go func() {
-		spins := 0
-		for !done { // the read: nothing makes main's write visible here
-			spins++
-		}
-		exited <- spins
-	}()
+	if *hoisted {
+		go func() {
+			spins := 0
+			stop := done // one load, kept in a register: the loop never looks again
+			for !stop {
+				spins++
+			}
+			exited <- spins
+		}()
+	} else {
+		go func() {
+			spins := 0
+			for !done { // the read: nothing makes main's write visible here
+				spins++
+			}
+			exited <- spins
+		}()
+	}
 
 	time.Sleep(50 * time.Millisecond) // let the spinner get going
 	start := time.Now()
