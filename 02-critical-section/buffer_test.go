@@ -101,3 +101,25 @@ func must2(v string, ok bool) string {
 	}
 	return v
 }
+
+// Close must wake every goroutine waiting in Get, not just one of them.
+// In a bubble, a getter left asleep is a deadlock the bubble reports at once.
+func TestCloseWakesEveryGetter(t *testing.T) {
+	for _, q := range queues {
+		t.Run(q.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				b := q.new(1)
+				const getters = 3
+				results := make(chan bool, getters)
+				for range getters {
+					go func() { _, ok := b.Get(); results <- ok }()
+				}
+				synctest.Wait() // all three are asleep in Get
+				b.Close()
+				for range getters {
+					assert.False(t, <-results)
+				}
+			})
+		})
+	}
+}

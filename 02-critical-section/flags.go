@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,7 +16,14 @@ type config struct {
 	transfers int
 	accounts  int
 	slow      time.Duration
+	only      map[int]bool // parts to run; empty means all
 }
+
+// parts is how many numbered parts the lesson has.
+const parts = 4
+
+// runs reports whether part n is to be run.
+func (c config) runs(n int) bool { return len(c.only) == 0 || c.only[n] }
 
 // parseFlags reads args into a config. A bad value is an error of one line,
 // meant to be printed after the program's name.
@@ -28,12 +37,23 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.transfers, "transfers", 2000, "transfers each worker attempts")
 	fs.IntVar(&c.accounts, "accounts", 10, "accounts in the bank, each starting with 100")
 	fs.DurationVar(&c.slow, "slow", 30*time.Millisecond, "how long the slow fetch in part 4 takes")
+	only := fs.String("only", "", "comma-separated parts to run, such as 1,4 (default all)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fs.SetOutput(stderr)
 			fs.Usage()
 		}
 		return c, err
+	}
+	if *only != "" {
+		c.only = map[int]bool{}
+		for _, f := range strings.Split(*only, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > parts {
+				return c, fmt.Errorf("-only takes part numbers from 1 to %d, got %q", parts, f)
+			}
+			c.only[n] = true
+		}
 	}
 	switch {
 	case fs.NArg() > 0:

@@ -55,6 +55,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-workers", "many"}, "02-critical-section: invalid value \"many\" for flag -workers: parse error\n"},
 		{[]string{"-nope"}, "02-critical-section: flag provided but not defined: -nope\n"},
 		{[]string{"extra"}, "02-critical-section: unexpected argument \"extra\"\n"},
+		{[]string{"-only", "1,5"}, "02-critical-section: -only takes part numbers from 1 to 4, got \"5\"\n"},
+		{[]string{"-only", "x"}, "02-critical-section: -only takes part numbers from 1 to 4, got \"x\"\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -62,6 +64,31 @@ func TestBadFlags(t *testing.T) {
 			assert.Equal(t, 2, run(tt.args, &out, &errs))
 			assert.Equal(t, tt.want, errs.String())
 			assert.Empty(t, out.String())
+		})
+	}
+}
+
+func TestOnlyRunsThoseParts(t *testing.T) {
+	tests := []struct {
+		only       string
+		want, not  []string
+		startsWith string
+	}{
+		{"2", []string{"2. sync.Once"}, []string{"1. One bank", "3. Bounded", "4. Keep", "Broken on purpose"}, "2. sync.Once"},
+		{"3,1", []string{"1. One bank", "\n\n3. Bounded"}, []string{"2. sync.Once", "4. Keep"}, "1. One bank"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.only, func(t *testing.T) {
+			var out, errs strings.Builder
+			require.Equal(t, 0, run([]string{"-only", tt.only, "-transfers", "50"}, &out, &errs), errs.String())
+			s := out.String()
+			assert.True(t, strings.HasPrefix(s, tt.startsWith), s)
+			for _, w := range tt.want {
+				assert.Contains(t, s, w)
+			}
+			for _, n := range tt.not {
+				assert.NotContains(t, s, n)
+			}
 		})
 	}
 }
