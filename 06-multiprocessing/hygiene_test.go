@@ -134,8 +134,8 @@ func TestLesson(t *testing.T) {
 		"== 4. a shared counter", "(exact)",
 		"== 5. a pool", "[1 4 9 16 25 36 49 64 81 100 121 144] (input order)",
 		"ran in 4 different processes", "died (exit status 3) running inputs [13], attempt 2",
-		"== 6. leaving nothing behind", "children not reaped: 0",
-		"== 7. so",
+		"== 6. leaving nothing behind", "our Cancel kills the child's process group:  grandchild died: yes",
+		"children not reaped: 0", "So: in Go, use processes",
 	} {
 		i := strings.Index(text[last:], part)
 		if !assert.GreaterOrEqual(t, i, 0, "missing, or out of order: %q", part) {

@@ -25,7 +25,8 @@ func main() {
 
 // config is what the flags say.
 type config struct {
-	n int // how many numbers the seed example squares and cubes
+	n    int // how many numbers the seed example squares and cubes
+	part int // run only this part; 0 means all
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -33,6 +34,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("06-multiprocessing", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&c.n, "n", 10, "how many numbers the squares-and-cubes example uses (1..1000)")
+	fs.IntVar(&c.part, "part", 0, "run only this part of the lesson (1..6); 0 runs them all")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fs.SetOutput(stderr)
@@ -45,6 +47,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.n < 1 || c.n > 1000 {
 		return c, fmt.Errorf("-n must be between 1 and 1000, got %d", c.n)
+	}
+	if c.part < 0 || c.part > len(parts) {
+		return c, fmt.Errorf("-part must be between 0 and %d, got %d", len(parts), c.part)
 	}
 	return c, nil
 }
@@ -66,53 +71,62 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// A part is one section of the lesson.
+type part struct {
+	title string
+	run   func(context.Context, config, io.Writer) error
+}
+
+var parts = []part{
+	{"squares and cubes in two child processes (the seed's example)", func(ctx context.Context, c config, w io.Writer) error {
+		r, err := runSeed(ctx, upTo(c.n))
+		if err != nil {
+			return err
+		}
+		printSeed(w, r)
+		return nil
+	}},
+	{"processes: exit codes, terminate and kill, cancel, own memory, CPU time", wrap(printProcesses)},
+	{"pipes and queues between processes", wrap(printPipes)},
+	{"a shared counter across processes", wrap(printCounter)},
+	{"a pool of worker processes", wrap(printPool)},
+	{"leaving nothing behind", wrap(printHygiene)},
+}
+
+func wrap(f func(context.Context, io.Writer) error) func(context.Context, config, io.Writer) error {
+	return func(ctx context.Context, _ config, w io.Writer) error { return f(ctx, w) }
+}
+
 func lesson(ctx context.Context, c config, w io.Writer) error {
-	input := make([]int64, c.n)
-	for i := range input {
-		input[i] = int64(i + 1)
+	// The runtime opens its poller (an epoll and an eventfd on Linux) the
+	// first time a pipe is used, and keeps it; open it now so that counting
+	// descriptors before and after compares like with like.
+	if r, w, err := os.Pipe(); err == nil {
+		r.Close()
+		w.Close()
 	}
-	fmt.Fprintln(w, "== 1. squares and cubes in two child processes (the seed's example)")
-	r, err := runSeed(ctx, input)
-	if err != nil {
-		return err
-	}
-	printSeed(w, r)
-	// Counted now, not at the start: the runtime opens its poller (an epoll
-	// and an eventfd on Linux) the first time a pipe is used, and keeps it.
 	fdsBefore, err := openFDs()
 	if err != nil {
 		return err
 	}
-
-	fmt.Fprintln(w, "\n== 2. processes: exit codes, terminate and kill, cancel, own memory, CPU time")
-	if err := printProcesses(ctx, w); err != nil {
-		return err
-	}
-
-	fmt.Fprintln(w, "\n== 3. pipes and queues between processes")
-	if err := printPipes(ctx, w); err != nil {
-		return err
-	}
-
-	fmt.Fprintln(w, "\n== 4. a shared counter across processes")
-	if err := printCounter(ctx, w); err != nil {
-		return err
-	}
-
-	fmt.Fprintln(w, "\n== 5. a pool of worker processes")
-	if err := printPool(ctx, w); err != nil {
-		return err
-	}
-
-	fmt.Fprintln(w, "\n== 6. leaving nothing behind")
-	if err := printHygiene(ctx, w); err != nil {
-		return err
+	for i, p := range parts {
+		if c.part != 0 && c.part != i+1 {
+			continue
+		}
+		if c.part == 0 && i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "== %d. %s\n", i+1, p.title)
+		if err := p.run(ctx, c, w); err != nil {
+			return err
+		}
 	}
 	if err := leftoverReport(w, fdsBefore); err != nil {
 		return err
 	}
-
-	fmt.Fprintln(w, "\n== 7. so: processes for isolation, crash containment, memory limits and")
-	fmt.Fprintln(w, "other programs; goroutines already run in parallel (go test -bench . ./06-multiprocessing)")
+	if c.part == 0 {
+		fmt.Fprintln(w, "\nSo: in Go, use processes for isolation, crash containment, memory limits")
+		fmt.Fprintln(w, "and running other programs. Goroutines already run in parallel.")
+	}
 	return nil
 }

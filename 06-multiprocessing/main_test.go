@@ -80,6 +80,7 @@ func TestFlags(t *testing.T) {
 		{args: []string{"-n", "x"}, code: 2, err: "06-multiprocessing: invalid value \"x\" for flag -n: parse error\n"},
 		{args: []string{"-bogus"}, code: 2, err: "06-multiprocessing: flag provided but not defined: -bogus\n"},
 		{args: []string{"extra"}, code: 2, err: "06-multiprocessing: unexpected argument \"extra\"\n"},
+		{args: []string{"-part", "7"}, code: 2, err: "06-multiprocessing: -part must be between 0 and 6, got 7\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

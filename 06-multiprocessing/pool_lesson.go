@@ -83,7 +83,7 @@ func printPool(ctx context.Context, w io.Writer) error {
 
 func printHygiene(ctx context.Context, w io.Writer) error {
 	for _, group := range []bool{false, true} {
-		died, err := cancelKillsGroup(ctx, group, 300*time.Millisecond)
+		died, err := cancelKillsGroup(ctx, group, lessonPatience(group))
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func printHygiene(ctx context.Context, w io.Writer) error {
 	}
 	if hasDeathSignal {
 		for _, on := range []bool{false, true} {
-			died, err := deathSignal(ctx, on, 300*time.Millisecond)
+			died, err := deathSignal(ctx, on, lessonPatience(on))
 			if err != nil {
 				return err
 			}
@@ -116,9 +116,19 @@ func leftoverReport(w io.Writer, fdsBefore int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "children not reaped: %d; open descriptors after part 1: %d, now: %d\n", live.Load(), fdsBefore, fds)
+	fmt.Fprintf(w, "children not reaped: %d; open descriptors at the start: %d, at the end: %d\n", live.Load(), fdsBefore, fds)
 	if live.Load() != 0 || fds != fdsBefore {
 		return errors.New("the lesson leaked a child or a descriptor")
 	}
 	return nil
+}
+
+// lessonPatience is how long to watch a grandchild that should die (long:
+// the watch ends as soon as it has) or should live (short: no watch could be
+// long enough to prove it lives forever).
+func lessonPatience(shouldDie bool) time.Duration {
+	if shouldDie {
+		return 5 * time.Second
+	}
+	return 300 * time.Millisecond
 }
