@@ -188,11 +188,12 @@ func TestGoroutineLeakProfile(t *testing.T) {
 	res, err := harness.Exec(context.Background(), bin, harness.Options{Timeout: 20 * time.Second})
 	require.NoError(t, err)
 	require.Equal(t, 0, res.ExitCode, res.String())
-	assert.Equal(t, `goroutineleak profile: 4 goroutines reported as leaked
+	assert.Equal(t, `goroutineleak profile: 5 goroutines reported as leaked
   abba                 reported (2 goroutines)
   abbaStillReachable   missed
   sendNoReceiver       reported (1 goroutine)
   waitForNeverStarted  reported (1 goroutine)
+  waitOnCond           reported (1 goroutine)
   sendOnGlobal         missed
 `, res.Stdout)
 

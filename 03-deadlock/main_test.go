@@ -118,6 +118,6 @@ func TestRunWithDetectors(t *testing.T) {
 	out := b.String()
 	assert.Contains(t, out, "synctest TestChannelDeadlock: go test exit status 1: panic: deadlock: all goroutines in bubble are blocked\n")
 	assert.Contains(t, out, "synctest TestMutexABBA: go test exit status 1: panic: test timed out after 1s\n")
-	assert.Contains(t, out, "goroutineleak profile: 4 goroutines reported as leaked\n")
+	assert.Contains(t, out, "goroutineleak profile: 5 goroutines reported as leaked\n")
 	assert.NotContains(t, out, "== 1.")
 }

@@ -90,6 +90,17 @@ func waitForNeverStarted(blocked *sync.WaitGroup) {
 	}()
 }
 
+// waitOnCond waits on a condition that nobody else can ever signal.
+func waitOnCond(blocked *sync.WaitGroup) {
+	c := sync.NewCond(new(sync.Mutex))
+	go func() {
+		c.L.Lock()
+		blocked.Done()
+		c.Wait()
+		c.L.Unlock()
+	}()
+}
+
 // events is a package-level channel: always reachable, so a goroutine stuck
 // sending on it is never reported, although nothing ever receives.
 var events = make(chan string)
@@ -109,14 +120,15 @@ func main() {
 	}
 
 	var blocked sync.WaitGroup
-	blocked.Add(7)
+	blocked.Add(8)
 	abba(&blocked)
 	keep := abbaStillReachable(&blocked)
 	sendNoReceiver(&blocked)
 	waitForNeverStarted(&blocked)
+	waitOnCond(&blocked)
 	sendOnGlobal(&blocked)
 	blocked.Wait()
-	if err := waitUntilBlocked(7, 5*time.Second); err != nil {
+	if err := waitUntilBlocked(8, 5*time.Second); err != nil {
 		fmt.Fprintln(os.Stderr, "leakprofile:", err)
 		os.Exit(1)
 	}
@@ -127,7 +139,7 @@ func main() {
 		os.Exit(1)
 	}
 	found := leakedFuncs(buf.String())
-	all := []string{"abba", "abbaStillReachable", "sendNoReceiver", "waitForNeverStarted", "sendOnGlobal"}
+	all := []string{"abba", "abbaStillReachable", "sendNoReceiver", "waitForNeverStarted", "waitOnCond", "sendOnGlobal"}
 	fmt.Printf("goroutineleak profile: %d goroutines reported as leaked\n", leak.Count())
 	for _, name := range all {
 		verdict := "missed"
@@ -175,7 +187,7 @@ func waitUntilBlocked(n int, limit time.Duration) error {
 		stacks := string(buf[:runtime.Stack(buf, true)])
 		got := 0
 		for g := range strings.SplitSeq(stacks, "\n\n") {
-			if slices.ContainsFunc([]string{"[chan send", "[sync.Mutex.Lock", "[sync.WaitGroup.Wait"}, func(s string) bool {
+			if slices.ContainsFunc([]string{"[chan send", "[sync.Mutex.Lock", "[sync.WaitGroup.Wait", "[sync.Cond.Wait"}, func(s string) bool {
 				return strings.Contains(g, s)
 			}) && strings.Contains(g, "main.") {
 				got++
