@@ -19,6 +19,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/gocourse/concurrency/internal/harness"
 )
@@ -48,6 +49,9 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 	if err != nil && cfg.children {
 		return err
 	}
+	if cfg.children {
+		prebuild(ctx, cfg)
+	}
 	for n := 1; n <= sections; n++ {
 		if !cfg.wants(n) {
 			continue
@@ -71,6 +75,30 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 		}
 	}
 	return nil
+}
+
+// prebuild builds the broken programs the chosen sections need, all at
+// once: each go build spends much of its time waiting (on the build cache,
+// on the linker), so in parallel they take little longer than the slowest.
+// A build error is kept by the harness and reported when the section runs.
+func prebuild(ctx context.Context, cfg config) {
+	type build struct {
+		section int
+		pkg     string
+		race    bool
+	}
+	builds := []build{
+		{1, "./04-race/racy", false}, {1, "./04-race/racy", true},
+		{2, "./04-race/mapwrites", false},
+		{4, "./04-race/spin", false}, {4, "./04-race/spin", true},
+	}
+	var wg sync.WaitGroup
+	for _, b := range builds {
+		if cfg.wants(b.section) {
+			wg.Go(func() { _, _ = harness.Build(ctx, b.pkg, b.race) })
+		}
+	}
+	wg.Wait()
 }
 
 // skipped says a broken child was not run, and how to run it by hand.
