@@ -158,7 +158,6 @@ func Go(e *Executor, fn func(context.Context) error) (*Future[struct{}], error) 
 }
 
 func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
-	var dropped job
 	e.mu.Lock()
 	for !e.closed && e.q.len() >= e.capacity {
 		switch e.policy {
@@ -179,7 +178,11 @@ func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
 			e.runHere(j, started)
 			return nil
 		case DiscardOldest:
-			dropped = e.q.pop().j
+			// Complete the dropped Future before unlocking, so that no
+			// Shutdown can return while a task is neither queued nor final.
+			if e.q.pop().j.abandon(ErrDiscarded) {
+				e.discarded.Add(1)
+			}
 		default: // Block
 			e.blocked++
 			e.notFull.Wait()
@@ -199,9 +202,6 @@ func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
 		e.notEmpty.Signal()
 	}
 	e.mu.Unlock()
-	if dropped != nil && dropped.abandon(ErrDiscarded) {
-		e.discarded.Add(1)
-	}
 	return nil
 }
 
@@ -368,20 +368,19 @@ type Task struct {
 // wait: running tasks stop only if they watch their context. Call Shutdown
 // afterwards to wait until they have.
 func (e *Executor) ShutdownNow() []Task {
+	var never []Task
 	e.mu.Lock()
 	e.closeLocked()
-	var waiting []entry
+	// The Futures are completed under the lock, so a Shutdown that returns
+	// (it needs the lock to see the last worker leave) finds them final.
 	for e.q.len() > 0 {
-		waiting = append(waiting, e.q.pop())
-	}
-	e.mu.Unlock()
-	e.cancel(ErrShutdown)
-	var never []Task
-	for _, w := range waiting {
+		w := e.q.pop()
 		if w.j.abandon(ErrShutdown) { // false if its Future was cancelled
 			never = append(never, Task{ID: w.j.id(), Priority: w.priority})
 		}
 	}
+	e.mu.Unlock()
+	e.cancel(ErrShutdown)
 	return never
 }
 

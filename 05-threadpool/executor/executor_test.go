@@ -289,7 +289,9 @@ func TestShutdownNowReturnsTasksThatNeverStarted(t *testing.T) {
 
 // Submit racing Shutdown must end in one of two ways: ErrShutdown, or a
 // Future that completes. Never a panic (no send on a closed channel), never
-// a Future left hanging, never a goroutine left behind. Run under -race.
+// a Future left hanging, never a goroutine left behind. And once Shutdown
+// has returned, every Future handed out so far is final, even with a
+// ShutdownNow running at the same time. Run under -race.
 func TestSubmitRacingShutdown(t *testing.T) {
 	rounds := 2000
 	if testing.Short() {
@@ -300,24 +302,49 @@ func TestSubmitRacingShutdown(t *testing.T) {
 		now := round%2 == 1
 		e := New(Config{Workers: 2, QueueSize: 2, Policy: policy})
 		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var handedOut []*Future[int]
 		results := make(chan error, 3*4)
+		underway := make(chan struct{}, 3)
 		for range 3 {
 			wg.Go(func() {
+				var mine []*Future[int]
 				for i := range 4 {
-					f, err := Submit(e, value(i))
+					if i == 2 {
+						underway <- struct{}{} // two submitted (or refused), two to go
+					}
+					f, err := Submit(e, func(context.Context) (int, error) {
+						runtime.Gosched() // let the queue fill, so shutdowns find work in it
+						return i, nil
+					})
 					if err != nil {
 						results <- err
 						continue
 					}
-					_, err = f.Wait(context.Background()) // must not hang
+					mu.Lock()
+					handedOut = append(handedOut, f)
+					mu.Unlock()
+					mine = append(mine, f)
+				}
+				for _, f := range mine {
+					_, err := f.Wait(context.Background()) // must not hang
 					results <- err
 				}
 			})
 		}
+		// Shut down while the submitters are mid-way, with work queued.
+		<-underway
 		if now {
-			e.ShutdownNow()
+			wg.Go(func() { e.ShutdownNow() })
 		}
 		require.NoError(t, e.Shutdown(context.Background()))
+		mu.Lock()
+		for _, f := range handedOut {
+			if s := f.State(); s != Done && s != Cancelled {
+				t.Fatalf("round %d (%v, now=%t): a Future is %v after Shutdown returned", round, policy, now, s)
+			}
+		}
+		mu.Unlock()
 		wg.Wait()
 		close(results)
 		for err := range results {
@@ -489,4 +516,22 @@ func TestPolicyAndStateNames(t *testing.T) {
 	}
 	assert.True(t, slices.Equal(got, []string{"block", "reject", "caller-runs", "discard-oldest", "Policy(9)",
 		"pending", "running", "done", "cancelled", "State(9)"}), "%q", got)
+}
+
+// "No need to recreate a thread": a hundred tasks on three workers run on
+// the same three goroutines; the goroutine count never grows with the tasks.
+func TestWorkersAreReusedNotRecreated(t *testing.T) {
+	before := runtime.NumGoroutine()
+	e := start(t, Config{Workers: 3})
+	var futures []*Future[int]
+	for range 100 {
+		f, err := Submit(e, func(context.Context) (int, error) { return runtime.NumGoroutine(), nil })
+		require.NoError(t, err)
+		futures = append(futures, f)
+	}
+	for _, f := range futures {
+		n, err := f.Wait(context.Background())
+		require.NoError(t, err)
+		assert.LessOrEqual(t, n, before+3, "only the three workers were added")
+	}
 }
