@@ -102,6 +102,17 @@ func TestPartialDeadlock(t *testing.T) {
 		assert.Equal(t, 2, c.states["sync.Mutex.Lock"], res.Stderr)
 		assert.Equal(t, 2, strings.Count(res.Stderr, "main.(*worker).transfer(")-1, "two stuck workers, one running")
 	})
+	t.Run("watchdog cannot tell stuck from slow", func(t *testing.T) {
+		t.Parallel()
+		// Every transfer holds its first account for 1s; the watchdog gives
+		// up after 100ms, before any worker has even asked for its second.
+		res, _, err := runBroken(context.Background(), watchdogProgram, 20*time.Second, "-audit=1s", "-stall=100ms")
+		require.NoError(t, err)
+		assert.Equal(t, 3, res.ExitCode, res.String())
+		assert.Contains(t, res.Stdout, "watchdog: no progress for 100ms from 3 of 3 workers:")
+		assert.Contains(t, res.Stdout, "transfer 3->4: holds account 3, writing the audit log (after 0 transfers)")
+		assert.NotContains(t, res.Stdout, "waits for account", "no deadlock had formed yet")
+	})
 	t.Run("bad flag", func(t *testing.T) {
 		t.Parallel()
 		res, _, err := runBroken(context.Background(), watchdogProgram, 20*time.Second, "-stall=-1s")

@@ -12,6 +12,10 @@
 // the stuck workers, prints every goroutine's stack (runtime/pprof's
 // goroutine profile, the same text as a crash) so a person can read who waits
 // for what, and exits with status 3.
+//
+// A watchdog cannot tell stuck from slow: with -audit=1s -stall=100ms every
+// transfer holds its first lock for a second, and the watchdog blames all
+// three workers before any deadlock has even formed.
 package main
 
 import (
@@ -35,6 +39,7 @@ type worker struct {
 	from, to *account
 	done     atomic.Int64           // transfers finished: the progress the watchdog watches
 	state    atomic.Pointer[string] // what the worker holds and wants, for the report
+	audit    time.Duration          // how long each transfer holds its first lock alone
 }
 
 func (w *worker) run() {
@@ -49,7 +54,8 @@ func (w *worker) run() {
 func (w *worker) transfer(amount int) {
 	w.from.mu.Lock()
 	defer w.from.mu.Unlock()
-	time.Sleep(time.Millisecond) // "write the audit log" while holding from
+	w.setState(fmt.Sprintf("holds account %d, writing the audit log", w.from.id))
+	time.Sleep(w.audit) // "write the audit log" while holding from
 	w.setState(fmt.Sprintf("holds account %d, waits for account %d", w.from.id, w.to.id))
 	w.to.mu.Lock()
 	defer w.to.mu.Unlock()
@@ -69,9 +75,14 @@ func (w *worker) describe() string {
 
 func main() {
 	stall := flag.Duration("stall", 500*time.Millisecond, "report workers with no progress for this long; 0 turns the watchdog off")
+	audit := flag.Duration("audit", time.Millisecond, "how long each transfer holds its first account before taking the second")
 	flag.Parse()
-	if *stall < 0 {
+	switch {
+	case *stall < 0:
 		fmt.Fprintf(os.Stderr, "watchdog: -stall must be ≥ 0, got %v\n", *stall)
+		os.Exit(2)
+	case *audit < 0:
+		fmt.Fprintf(os.Stderr, "watchdog: -audit must be ≥ 0, got %v\n", *audit)
 		os.Exit(2)
 	}
 
@@ -82,6 +93,7 @@ func main() {
 		{name: "transfer 3->4", from: acc[2], to: acc[3]}, // nobody competes: always progresses
 	}
 	for _, w := range workers {
+		w.audit = *audit
 		go w.run()
 	}
 	if *stall == 0 {
