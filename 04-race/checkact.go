@@ -3,6 +3,7 @@ package main
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // A wallet lets goroutines withdraw money without going below zero.
@@ -125,14 +126,20 @@ type stressResult struct {
 	lowest    int64 // the lowest final balance of any round
 }
 
+// stressBudget bounds a stress run in time as well as in rounds: on a
+// machine so loaded that the rounds take longer, the run stops early and
+// reports how many rounds it did.
+const stressBudget = 10 * time.Second
+
 // stressWallet runs rounds rounds. In each, a fresh wallet holds 100 and
 // goroutines goroutines are released together to withdraw 100 each: exactly
 // one may succeed. A round is overdrawn when the final balance is negative
 // or more than one withdrawal succeeded.
 func stressWallet(k walletKind, rounds, goroutines int, pause func()) stressResult {
 	const start, amount = 100, 100
-	res := stressResult{rounds: rounds}
-	for range rounds {
+	var res stressResult
+	deadline := time.Now().Add(stressBudget)
+	for ; res.rounds < rounds && time.Now().Before(deadline); res.rounds++ {
 		w := k.make(start, pause)
 		var (
 			wg  sync.WaitGroup

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // One goroutine alone: every wallet keeps the rule.
@@ -43,6 +44,7 @@ func TestWalletsUnderStress(t *testing.T) {
 		for _, p := range pauses {
 			t.Run(k.name+"/"+p.name, func(t *testing.T) {
 				r := stressWallet(k, rounds, goroutines, p.pause)
+				require.Equal(t, rounds, r.rounds, "the stress ran out of time")
 				switch {
 				case !k.broken:
 					assert.Zero(t, r.overdrawn, "a fixed wallet never overdraws")
