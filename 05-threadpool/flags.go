@@ -16,7 +16,8 @@ type options struct {
 	workers    int      // workers (or errgroup limit) for steps 2-4
 	tasks      int      // demo tasks per step
 	unit       time.Duration
-	goroutines int // step 1's unbounded burst
+	goroutines int  // step 1's unbounded burst
+	python     bool // also time the seed example in CPython
 }
 
 var allSteps = []string{"seed", "1", "2", "3", "4"}
@@ -31,6 +32,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.workers, "workers", 3, "workers in steps 2-4 (the errgroup limit in step 3)")
 	fs.IntVar(&o.tasks, "tasks", 6, "tasks per step; task i takes (i%3+1) units")
 	fs.DurationVar(&o.unit, "unit", 100*time.Millisecond, "one time unit of a demo task")
+	fs.BoolVar(&o.python, "python", false, "also run the seed example in CPython (python3 on PATH) and compare")
 	fs.IntVar(&o.goroutines, "goroutines", 10000, "goroutines step 1 keeps alive at once to show their cost")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

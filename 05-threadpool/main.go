@@ -5,6 +5,7 @@
 //
 //	go run ./05-threadpool                 # everything, about five seconds
 //	go run ./05-threadpool -steps seed     # only the seed example
+//	go run ./05-threadpool -steps seed -python   # and the same in CPython, if python3 is installed
 //	go run ./05-threadpool -steps 2,4 -workers 2 -tasks 9
 package main
 
@@ -31,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		var err error
 		switch step {
 		case "seed":
-			err = runSeed(stdout, o.pool)
+			err = runSeed(stdout, o.pool, o.python)
 			fmt.Fprintln(stdout)
 		case "1":
 			runStep1(stdout, o)

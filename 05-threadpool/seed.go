@@ -131,7 +131,7 @@ func pythonRound(d time.Duration) string {
 }
 
 // runSeed prints the seed example and then what its timing measures.
-func runSeed(w io.Writer, workers int) error {
+func runSeed(w io.Writer, workers int, python bool) error {
 	fmt.Fprintf(w, "== the seed example: %d tasks on one sentence, pool of %d ==\n", len(seedTasks), workers)
 	start := time.Now()
 	counts, err := SeedCounts(workers, Sentence)
@@ -149,7 +149,10 @@ func runSeed(w io.Writer, workers int) error {
 	fmt.Fprintln(w, "what that line measures (median of 200 runs):")
 	fmt.Fprintf(w, "  start pool, submit 4, wait, shut down:  %v\n", pool.Round(100*time.Nanosecond))
 	fmt.Fprintf(w, "  the four functions alone, one by one:   %v\n", direct.Round(10*time.Nanosecond))
-	fmt.Fprintf(w, "  so the counting is %.0f%% of the pool round trip; \"Finished in\" mostly times the pool\n",
+	fmt.Fprintf(w, "  so the counting is %.0f%% of the round trip; the rest of \"Finished in\" is the pool\n",
 		100*float64(direct)/float64(max(pool, 1)))
+	if python {
+		runPython(w, pool, direct)
+	}
 	return nil
 }

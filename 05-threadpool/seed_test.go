@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -49,4 +51,33 @@ func TestSeedCostMeasuresBothSides(t *testing.T) {
 	pool, direct := SeedCost(4, 5)
 	assert.Positive(t, pool)
 	assert.Positive(t, direct)
+}
+
+func TestParsePythonSeed(t *testing.T) {
+	p, err := parsePythonSeed("counts=19,93,31,13 pool_ns=596193 direct_ns=11461 python=3.11.7\n")
+	require.NoError(t, err)
+	assert.Equal(t, PythonSeed{Counts: []int{19, 93, 31, 13}, Pool: 596193, Direct: 11461, Version: "3.11.7"}, p)
+	for _, bad := range []string{"", "garbage", "counts=1,x pool_ns=1 direct_ns=1", "counts=1 pool_ns=? direct_ns=1"} {
+		_, err := parsePythonSeed(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+// The Python and Go versions of the seed example count the same things.
+func TestPythonSeedAgreesWithGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs python3")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not on PATH")
+	}
+	for _, s := range []string{Sentence, "the quick brown fox jumps over the lazy dog"} {
+		p, err := RunPythonSeed(context.Background(), s)
+		require.NoError(t, err)
+		want, err := SeedCounts(4, s)
+		require.NoError(t, err)
+		assert.Equal(t, want, p.Counts, "%q", s)
+		assert.Positive(t, p.Pool)
+		assert.Positive(t, p.Direct)
+	}
 }
