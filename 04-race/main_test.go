@@ -198,6 +198,11 @@ func TestLesson(t *testing.T) {
 			"== 5. The counter fixed four ways ==\n",
 			"confined  2000  ",
 		}},
+		{"check-then-act without the yield", config{rounds: 20, only: []int{3}}, []string{
+			"between the check and the act: nothing\n",
+			"lock across both:  overdrawn in 0 of 20 rounds\n",
+			"compare-and-swap:  overdrawn in 0 of 20 rounds\n",
+		}},
 		{"without children", config{goroutines: 2, per: 10, rounds: 5, only: []int{1, 2, 4}}, []string{
 			"(-children=false: not run; try go run ./04-race/racy)\n",
 			"(-children=false: not run; try go run ./04-race/mapwrites)\n",
@@ -212,8 +217,10 @@ func TestLesson(t *testing.T) {
 			for _, want := range tt.want {
 				assert.Contains(t, out.String(), want)
 			}
-			if len(tt.cfg.only) > 0 {
-				assert.NotContains(t, out.String(), "== 3.")
+			for n := 1; n <= sections; n++ {
+				if !tt.cfg.wants(n) {
+					assert.NotContains(t, out.String(), fmt.Sprintf("== %d. ", n), "section %d was not asked for", n)
+				}
 			}
 		})
 	}
@@ -284,4 +291,28 @@ Found 1 data race(s)
 	}}}
 	assert.Equal(t, want, got)
 	assert.Empty(t, parseRaces("no races here\n", "/root/m"))
+}
+
+func TestChildOutputParsers(t *testing.T) {
+	lost := []struct {
+		out  string
+		n    int
+		isOK bool
+	}{
+		{"counter = 790000, want 800000 (10000 updates lost)\n", 10000, true},
+		{"counter = 800000, want 800000 (0 updates lost)\n", 0, true},
+		{"something else\n", 0, false},
+	}
+	for _, tt := range lost {
+		n, ok := lostUpdates(tt.out)
+		assert.Equal(t, tt.isOK, ok, tt.out)
+		assert.Equal(t, tt.n, n, tt.out)
+	}
+
+	const crash = "fatal error: concurrent map writes\n\ngoroutine 7 [running]:\n" +
+		"internal/runtime/maps.fatal({0x4c7fc4?, 0x0?})\n\t/usr/local/go/src/runtime/panic.go:1181 +0x18\n" +
+		"main.main.func1()\n\t/root/m/04-race/mapwrites/main.go:30 +0x6c\n"
+	assert.Equal(t, "04-race/mapwrites/main.go:30", firstFrameIn(crash, "/root/m", "04-race/mapwrites"))
+	assert.Empty(t, firstFrameIn(crash, "/root/m", "04-race/racy"))
+	assert.Equal(t, "fatal error: concurrent map writes", firstLine(crash))
 }
