@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -122,4 +125,38 @@ func TestCloseWakesEveryGetter(t *testing.T) {
 			})
 		})
 	}
+}
+
+func ExampleProduceConsume() {
+	n, sum := ProduceConsume(NewChanBuffer[int](2), 2, 3, 5)
+	fmt.Println(n, sum) // the values 1..10, each received once
+	// Output: 10 55
+}
+
+func ExampleNewChanBuffer() {
+	// What Go code usually writes instead of a Queue type: the channel.
+	buf := make(chan string, 2)
+	buf <- "a"
+	buf <- "b" // a third send would wait for a receive
+	close(buf) // no more sends; receivers drain what is left
+	for v := range buf {
+		fmt.Println(v)
+	}
+	// Output:
+	// a
+	// b
+}
+
+// What a goroutine asleep in Cond.Wait cannot do: give up after a while.
+func ExampleChanBuffer_select() {
+	buf := make(chan int, 4) // empty: no producer today
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	select {
+	case v := <-buf:
+		fmt.Println("got", v)
+	case <-ctx.Done():
+		fmt.Println("gave up:", ctx.Err())
+	}
+	// Output: gave up: context deadline exceeded
 }

@@ -43,8 +43,12 @@ type StressReport struct {
 // Stress runs cfg.Workers goroutines that make random transfers on b while
 // cfg.Readers goroutines read it, and reports what everyone saw. The random
 // choices depend only on cfg.Seed; the interleaving, and so which transfers
-// are refused, does not.
+// are refused, does not. The bank must have been built from initial, with at
+// least two accounts.
 func Stress(b Bank, initial []int64, cfg StressConfig) StressReport {
+	if len(initial) < 2 {
+		panic("Stress: a transfer needs at least two accounts")
+	}
 	rep := StressReport{Initial: slices.Clone(initial)}
 	want := sum(initial)
 	n := len(initial)
