@@ -66,10 +66,12 @@ type child struct {
 
 // start starts cmd and calls its Wait on the same goroutine, which holds its
 // OS thread for the child's whole life. Holding the thread matters on Linux:
-// Pdeathsig fires when the *thread* that forked the child exits, and the Go
-// runtime may end an idle thread that no goroutine holds, killing a healthy
-// child for no reason. Calling Wait here, always, also means no child is ever
-// left a zombie: every start is paired with a Wait.
+// Pdeathsig fires when the *thread* that forked the child exits, not the
+// process. Started from an ordinary goroutine, the fork may run on any
+// thread, and the runtime ends a thread when a goroutine that locked it
+// exits without unlocking; if that is the thread our child was forked from,
+// a healthy child gets SIGKILL. Calling Wait here, always, also means no
+// child is ever left a zombie: every start is paired with a Wait.
 func start(cmd *exec.Cmd) (*child, error) {
 	c := &child{cmd: cmd, done: make(chan struct{})}
 	started := make(chan error, 1)
