@@ -79,6 +79,9 @@ func grandchild(cmd *exec.Cmd) (*child, int, error) {
 // grandchild lives on as an orphan. It reports whether the grandchild died,
 // and kills it if not.
 func cancelKillsGroup(ctx context.Context, group bool, patience time.Duration) (grandchildDied bool, err error) {
+	// The grandchild outlives its parent here, so adopt it to reap it.
+	adoptOrphans(true)
+	defer adoptOrphans(false)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := command(ctx, "middle", "same-group")
@@ -95,6 +98,7 @@ func cancelKillsGroup(ctx context.Context, group bool, patience time.Duration) (
 	if !died {
 		unix.Kill(gpid, unix.SIGKILL)
 	}
+	reapOrphan(gpid)
 	return died, nil
 }
 
@@ -103,6 +107,8 @@ func cancelKillsGroup(ctx context.Context, group bool, patience time.Duration) (
 // Pdeathsig takes the grandchild with it. Linux only. It reports whether
 // the grandchild died within patience, and kills it if not.
 func deathSignal(ctx context.Context, pdeathsig bool, patience time.Duration) (grandchildDied bool, err error) {
+	adoptOrphans(true)
+	defer adoptOrphans(false)
 	mode := "own-group-no-deathsig"
 	if pdeathsig {
 		mode = "own-group-deathsig"
@@ -117,6 +123,7 @@ func deathSignal(ctx context.Context, pdeathsig bool, patience time.Duration) (g
 	if !died {
 		killGroup(gpid, unix.SIGKILL)
 	}
+	reapOrphan(gpid)
 	return died, nil
 }
 
