@@ -28,7 +28,7 @@ import (
 // at once, because each worker talks to the pool over its own socket pair,
 // and a dead process's end of a socket reads as EOF.
 //
-// Map may be called from one goroutine at a time; Close once, at the end.
+// Map and Close may be called from any goroutine; calls run one at a time.
 type Pool struct {
 	fn    string
 	opts  PoolOptions
@@ -257,7 +257,8 @@ func (w *worker) bury() (how, said string) {
 	return how, lines[len(lines)-1]
 }
 
-// Close stops every worker and waits for it. The pool cannot be used again.
+// Close stops every worker and waits for it. A Map after Close starts fresh
+// workers, which a later Close stops again.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
