@@ -37,6 +37,7 @@ func TestEveryExerciseFailsAsShippedAndPassesSolved(t *testing.T) {
 	require.NotEmpty(t, exs)
 	for _, ex := range exs {
 		t.Run(ex.ID, func(t *testing.T) {
+			t.Parallel() // each copy is its own package; go test runs them side by side
 			dir, err := os.MkdirTemp(root, "_selfcheck-")
 			require.NoError(t, err)
 			t.Cleanup(func() { os.RemoveAll(dir) })
