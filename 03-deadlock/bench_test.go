@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -26,9 +27,26 @@ func transferFuncs() []struct {
 		{"mutex, TryLock and back off", func() (any, any) { return NewAccount(1, 0), NewAccount(2, 0) },
 			func(f, t any) { _, _ = TransferPolite(f.(*Account), t.(*Account), 1, polite) }},
 		{"channel lock, retry on 1ms timeout", func() (any, any) { return NewVault(1, 0, NewChanMutex()), NewVault(2, 0, NewChanMutex()) },
-			func(f, t any) { _ = TransferRetry(ctx, f.(*Vault), t.(*Vault), 1, time.Millisecond, 1<<30) }},
+			func(f, t any) { retryCounting(ctx, f.(*Vault), t.(*Vault)) }},
 		{"semaphore, retry on 1ms timeout", func() (any, any) { return NewVault(1, 0, NewSemMutex()), NewVault(2, 0, NewSemMutex()) },
-			func(f, t any) { _ = TransferRetry(ctx, f.(*Vault), t.(*Vault), 1, time.Millisecond, 1<<30) }},
+			func(f, t any) { retryCounting(ctx, f.(*Vault), t.(*Vault)) }},
+	}
+}
+
+// timeouts counts the attempts of retryCounting that hit their deadline.
+var timeouts atomic.Int64
+
+// retryCounting is TransferRetry with a 1ms deadline per attempt, counting
+// the attempts that time out, so a benchmark can show where the time goes.
+func retryCounting(ctx context.Context, from, to *Vault) {
+	for {
+		try, cancel := context.WithTimeout(ctx, time.Millisecond)
+		err := TransferWithin(try, from, to, 1)
+		cancel()
+		if err == nil {
+			return
+		}
+		timeouts.Add(1)
 	}
 }
 
@@ -50,6 +68,7 @@ func BenchmarkTransferOpposite(b *testing.B) {
 	for _, tf := range transferFuncs() {
 		b.Run(tf.name, func(b *testing.B) {
 			a, c := tf.pair()
+			timeouts.Store(0)
 			for b.Loop() {
 				var wg sync.WaitGroup
 				wg.Go(func() {
@@ -64,6 +83,7 @@ func BenchmarkTransferOpposite(b *testing.B) {
 				})
 				wg.Wait()
 			}
+			b.ReportMetric(float64(timeouts.Load())/float64(b.N), "timeouts/op")
 		})
 	}
 }
