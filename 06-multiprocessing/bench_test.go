@@ -33,6 +33,16 @@ func BenchmarkSpawn(b *testing.B) {
 			}
 		}
 	})
+	// The smallest Go program: what starting the Go runtime costs.
+	b.Run("tiny Go binary", func(b *testing.B) {
+		bin, err := harness.Build(ctx, "./06-multiprocessing/testdata/tiny", false)
+		require.NoError(b, err)
+		for b.Loop() {
+			if err := exec.Command(bin).Run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	// The lesson's own binary run again with a role, as `go run
 	// ./06-multiprocessing` does it.
 	b.Run("re-exec lesson binary", func(b *testing.B) {
