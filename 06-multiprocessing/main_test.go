@@ -92,3 +92,19 @@ func TestFlags(t *testing.T) {
 		})
 	}
 }
+
+// A child started with a role nobody registered must fail loudly, not fall
+// through into the lesson (which would start children of its own).
+func TestUnknownRole(t *testing.T) {
+	cmd := command(context.Background(), "no-such-role")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	c, err := start(cmd)
+	if !assert.NoError(t, err) {
+		return
+	}
+	c.Wait()
+	assert.Equal(t, 2, c.State().ExitCode())
+	assert.Equal(t, "06-multiprocessing: unknown role \"no-such-role\" in GOCOURSE_06_ROLE\n", errOut.String())
+	assert.Empty(t, out.String(), "the lesson did not run")
+}

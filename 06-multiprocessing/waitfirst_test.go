@@ -16,7 +16,7 @@ import (
 // The broken program hangs until the harness kills it: the runtime has no
 // deadlock to report, because both sides are blocked in the kernel.
 func TestWaitFirstHangs(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./06-multiprocessing/waitfirst", harness.Options{Timeout: time.Second})
+	res, err := harness.Run(context.Background(), "./06-multiprocessing/waitfirst", harness.Options{Timeout: 2 * time.Second})
 	require.NoError(t, err)
 	assert.True(t, res.TimedOut, res.String())
 	assert.Equal(t, "child started; parent calls Wait before reading its 1 MiB of output...\n", res.Stdout)
