@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -107,4 +108,25 @@ func TestTryGoRefusesWhenFull(t *testing.T) {
 	for _, limit := range []int{1, 3} {
 		assert.False(t, TryGoWhenFull(limit))
 	}
+}
+
+// In a synctest bubble the clock is exact, so the errgroup step's drawing
+// is the same on every run: the limit of three, task 3 failing half a unit
+// after it starts, tasks 1 and 2 stopping at that instant, tasks 4 and 5
+// starting into a cancelled context.
+func TestStep3TimelineIsExact(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var out strings.Builder
+		runStep3(&out, options{workers: 3, tasks: 6, unit: 100 * time.Millisecond})
+		want := `        0                                                      150ms
+task 0 |[t0====================================]                    |
+task 1 |[t1 stop===================================================]|
+task 2 |[t2 stop===================================================]|
+task 3 |                                        [t3 fail===========]|
+task 4 |                                                           ||
+task 5 |                                                           ||
+`
+		assert.Contains(t, out.String(), want)
+		assert.Contains(t, out.String(), "tasks that saw the cancellation and stopped early: 4 of 6\n")
+	})
 }
