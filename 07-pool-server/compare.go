@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -63,39 +65,66 @@ func startBackend(mode string, cfg Config, ln net.Listener) (*backend, error) {
 	return b, nil
 }
 
-// Compare runs the same load against the three modes and net/http, one after
-// the other, each on a fresh server, and prints one table.
-func Compare(w io.Writer, cfg Config, load LoadConfig) error {
+// Compare runs the same load against the three modes and net/http, each on
+// a fresh server, and prints one table. With rounds > 1 it runs the four in
+// turn that many times and reports, for each server, the round with the
+// median throughput: on a shared machine, background load then falls on all
+// four alike instead of on whichever ran at a bad moment.
+func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 	ka := "new connection per request"
 	if load.KeepAlive {
 		ka = "keep-alive"
 	}
-	fmt.Fprintf(w, "compare: %d clients for %v each, %s, GET %s; pool: %d workers, queue %d\n",
-		load.Clients, load.Duration, ka, load.Path, cfg.withDefaults().Workers, cfg.withDefaults().Queue)
+	block := ""
+	if cfg.Block {
+		block = ", block"
+	}
+	fmt.Fprintf(w, "compare: %d clients for %v each, %s, GET %s; pool: %d workers, queue %d%s\n",
+		load.Clients, load.Duration, ka, load.Path, cfg.withDefaults().Workers, cfg.withDefaults().Queue, block)
+	if rounds > 1 {
+		fmt.Fprintf(w, "each row: the median of %d interleaved rounds, by resp/s\n", rounds)
+	}
+	servers := []string{"pool", "request", "goroutine", "net/http"}
+	results := map[string][]LoadResult{}
+	for range max(rounds, 1) {
+		for _, mode := range servers {
+			r, err := compareOne(mode, cfg, load)
+			if err != nil {
+				return err
+			}
+			results[mode] = append(results[mode], r)
+		}
+	}
 	fmt.Fprintf(w, "%-10s %9s %9s %9s %9s %8s %7s %12s %8s\n",
 		"server", "resp/s", "p50", "p99", "max", "503s", "errors", "no response", "no 2xx")
-	for _, mode := range []string{"pool", "request", "goroutine", "net/http"} {
-		ln, err := ListenLocal("")
-		if err != nil {
-			return err
-		}
-		b, err := startBackend(mode, cfg, ln)
-		if err != nil {
-			return err
-		}
-		l := load
-		l.Addr = b.addr
-		r := RunLoad(l)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = b.stop(ctx)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("%s: shutdown: %w", mode, err)
-		}
+	for _, mode := range servers {
+		rs := results[mode]
+		slices.SortFunc(rs, func(a, b LoadResult) int { return cmp.Compare(a.Throughput(), b.Throughput()) })
+		r := rs[len(rs)/2]
 		fmt.Fprintf(w, "%-10s %9.0f %9v %9v %9v %8d %7d %12d %8d\n", mode, r.Throughput(),
 			round(r.Percentile(50)), round(r.Percentile(99)), round(r.Percentile(100)),
 			r.Status[http.StatusServiceUnavailable], r.ErrorCount(), r.Silent, r.Unserved)
 	}
 	fmt.Fprintln(w, "no response: clients that got no answer at all; no 2xx: clients that got no success")
 	return nil
+}
+
+// compareOne runs the load once against a fresh server.
+func compareOne(mode string, cfg Config, load LoadConfig) (LoadResult, error) {
+	ln, err := ListenLocal("")
+	if err != nil {
+		return LoadResult{}, err
+	}
+	b, err := startBackend(mode, cfg, ln)
+	if err != nil {
+		return LoadResult{}, err
+	}
+	load.Addr = b.addr
+	r := RunLoad(load)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.stop(ctx); err != nil {
+		return r, fmt.Errorf("%s: shutdown: %w", mode, err)
+	}
+	return r, nil
 }

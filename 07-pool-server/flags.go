@@ -19,6 +19,7 @@ type command struct {
 	clients int           // demo and rpc: concurrent clients
 	burst   time.Duration // demo: how long each burst lasts
 	calls   int           // rpc: calls in the concurrent round
+	rounds  int           // compare: interleaved rounds
 }
 
 const usage = `usage:
@@ -56,6 +57,7 @@ func parseArgs(args []string, help io.Writer) (command, error) {
 		fs.IntVar(&cmd.server.Workers, "workers", DefaultWorkers, "workers in the pool")
 		fs.IntVar(&cmd.server.Queue, "queue", DefaultQueue, "queue length")
 		fs.BoolVar(&cmd.server.Block, "block", false, "a full queue makes the server wait instead of answering 503")
+		fs.IntVar(&cmd.rounds, "rounds", 1, "run the four servers in turn this many times; report each one's median round")
 		loadFlags(fs, &cmd.load, 1000, 2*time.Second)
 	case "rpc":
 		fs.IntVar(&cmd.server.Workers, "workers", 4, "workers in the pool")
@@ -130,7 +132,8 @@ func (c *command) check(timeouts bool) error {
 			errs = append(errs, errors.New("-addr is required (the host:port that serve printed)"))
 		}
 		if c.name == "compare" {
-			errs = append(errs, between("workers", c.server.Workers, 1, 100_000), between("queue", c.server.Queue, 1, 1_000_000))
+			errs = append(errs, between("workers", c.server.Workers, 1, 100_000), between("queue", c.server.Queue, 1, 1_000_000),
+				between("rounds", c.rounds, 1, 100))
 		}
 		errs = append(errs, between("c", c.load.Clients, 1, 10_000), positive("d", c.load.Duration))
 		if !strings.HasPrefix(c.load.Path, "/") {

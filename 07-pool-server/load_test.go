@@ -99,7 +99,7 @@ func TestReportArithmetic(t *testing.T) {
 // only mode pool leaves clients unanswered.
 func TestCompareTable(t *testing.T) {
 	var b strings.Builder
-	require.NoError(t, Compare(&b, Config{Workers: 2}, LoadConfig{Clients: 10, Duration: 500 * time.Millisecond, KeepAlive: true, Path: "/hello"}))
+	require.NoError(t, Compare(&b, Config{Workers: 2}, LoadConfig{Clients: 10, Duration: 500 * time.Millisecond, KeepAlive: true, Path: "/hello"}, 1))
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	require.Len(t, lines, 7, b.String())
 	noResponse := map[string]int{}

@@ -52,7 +52,7 @@ func run(cmd command, w io.Writer) error {
 		RunLoad(cmd.load).Report(w)
 		return nil
 	case "compare":
-		return Compare(w, cmd.server, cmd.load)
+		return Compare(w, cmd.server, cmd.load, cmd.rounds)
 	case "rpc":
 		return showRPC(w, cmd.server.Workers, cmd.clients, cmd.calls)
 	}
@@ -84,7 +84,11 @@ func serve(ctx context.Context, w io.Writer, cmd command) error {
 	if err := b.stop(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	fmt.Fprintf(w, "stopped after serving %d responses (%d rejected)\n", st.Served, st.Rejected)
+	if cmd.mode == "net/http" {
+		fmt.Fprintln(w, "stopped")
+	} else {
+		fmt.Fprintf(w, "stopped after serving %d responses (%d rejected)\n", st.Served, st.Rejected)
+	}
 	return nil
 }
 
