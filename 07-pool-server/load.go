@@ -25,9 +25,11 @@ type LoadConfig struct {
 	Duration  time.Duration // how long to run; every I/O ends by then
 	KeepAlive bool          // reuse a connection for the next request
 	Path      string        // the request target, such as /hello
-	// Progress, if not nil, receives a live line every half second
-	// (for a terminal).
+	// Progress, if not nil, receives progress while the load runs: a line
+	// redrawn in place every half second when Live (a terminal), a plain
+	// line every second otherwise.
 	Progress io.Writer
+	Live     bool
 }
 
 // LoadResult is what the clients saw. Unlike wrk, it keeps a count per
@@ -86,7 +88,7 @@ func RunLoad(cfg LoadConfig) LoadResult {
 	stopProgress := make(chan struct{})
 	var pwg sync.WaitGroup
 	if cfg.Progress != nil {
-		pwg.Go(func() { progress(cfg.Progress, start, &done, stopProgress) })
+		pwg.Go(func() { progress(cfg.Progress, cfg.Live, start, &done, stopProgress) })
 	}
 	wg.Wait()
 	close(stopProgress)
@@ -115,18 +117,28 @@ func RunLoad(cfg LoadConfig) LoadResult {
 	return res
 }
 
-func progress(w io.Writer, start time.Time, done *atomic.Int64, stop chan struct{}) {
-	t := time.NewTicker(500 * time.Millisecond)
+func progress(w io.Writer, live bool, start time.Time, done *atomic.Int64, stop chan struct{}) {
+	every := time.Second
+	if live {
+		every = 500 * time.Millisecond
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
 		case <-stop:
-			fmt.Fprint(w, "\r\033[K")
+			if live {
+				fmt.Fprint(w, "\r\033[K")
+			}
 			return
 		case <-t.C:
 			el := time.Since(start)
 			n := done.Load()
-			fmt.Fprintf(w, "\r\033[K  %4.1fs  %d responses  %.0f/s", el.Seconds(), n, float64(n)/el.Seconds())
+			if live {
+				fmt.Fprintf(w, "\r\033[K  %4.1fs  %d responses  %.0f/s", el.Seconds(), n, float64(n)/el.Seconds())
+			} else {
+				fmt.Fprintf(w, "progress: %.0fs, %d responses, %.0f/s\n", el.Seconds(), n, float64(n)/el.Seconds())
+			}
 		}
 	}
 }

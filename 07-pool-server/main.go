@@ -46,9 +46,7 @@ func run(cmd command, w io.Writer) error {
 		defer stop()
 		return serve(ctx, w, cmd)
 	case "load":
-		if isTerminal(os.Stderr) {
-			cmd.load.Progress = os.Stderr
-		}
+		cmd.load.Progress, cmd.load.Live = os.Stderr, isTerminal(os.Stderr)
 		RunLoad(cmd.load).Report(w)
 		return nil
 	case "compare":

@@ -1,17 +1,22 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/gocourse/concurrency/internal/harness"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
 
 func TestParseArgs(t *testing.T) {
 	tests := []struct {
@@ -103,4 +108,50 @@ func TestDemoTellsTheStory(t *testing.T) {
 			last = i
 		}
 	}
+}
+
+// The real program under real signals: `serve` in a child process, one
+// request, then SIGTERM (or SIGINT): it shuts down gracefully and exits 0.
+func TestServeExitsGracefullyOnSignal(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	bin, err := harness.Build(ctx, "./07-pool-server", false)
+	require.NoError(t, err)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := harness.Command(ctx, bin, "serve", "-addr", "127.0.0.1:0", "-mode", "request")
+			stdout, err := cmd.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			lines := bufio.NewScanner(stdout)
+			require.True(t, lines.Scan(), "the server printed its address")
+			f := strings.Fields(lines.Text()) // serving http://127.0.0.1:PORT/ in mode ...
+			require.GreaterOrEqual(t, len(f), 2, lines.Text())
+			addr := strings.TrimSuffix(strings.TrimPrefix(f[1], "http://"), "/")
+			status, body, err := roundTrip(addr, get("/primes?n=1000"))
+			require.NoError(t, err)
+			assert.Equal(t, 200, status)
+			assert.Equal(t, "168\n", body)
+
+			require.NoError(t, cmd.Process.Signal(sig))
+			var rest strings.Builder
+			for lines.Scan() {
+				rest.WriteString(lines.Text() + "\n")
+			}
+			require.NoError(t, cmd.Wait(), rest.String())
+			assert.Contains(t, rest.String(), "shutting down: no new connections")
+			assert.Contains(t, rest.String(), "stopped after serving 1 responses (0 rejected)")
+		})
+	}
+}
+
+// A bad flag is one line on stderr and exit status 2.
+func TestBadFlagExits2(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := harness.Run(ctx, "./07-pool-server", harness.Options{Args: []string{"serve", "-workers", "0"}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.ExitCode, res.String())
+	assert.Equal(t, "07-pool-server: -workers must be between 1 and 100000, got 0\n", res.Stderr)
+	assert.Empty(t, res.Stdout)
 }
