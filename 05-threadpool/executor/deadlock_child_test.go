@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"os"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -27,8 +28,12 @@ func TestNestedSubmitSynctestChild(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := New(Config{Workers: 2})
 		var parents []*Future[int]
+		var running sync.WaitGroup // both parents hold a worker before any child is queued
+		running.Add(2)
 		for p := range 2 {
 			f, err := Submit(e, func(ctx context.Context) (int, error) {
+				running.Done()
+				running.Wait()
 				child, err := Submit(e, value(p))
 				if err != nil {
 					return 0, err

@@ -24,8 +24,12 @@ func TestNestedSubmitDeadlockIsDeterministic(t *testing.T) {
 		parentCtx, unstick := context.WithCancel(context.Background())
 		var parents, children []*Future[int]
 		var mu sync.Mutex
+		var running sync.WaitGroup // every parent holds a worker before any child is queued
+		running.Add(workers)
 		for p := range workers {
 			f, err := Submit(e, func(context.Context) (int, error) {
+				running.Done()
+				running.Wait()
 				child, err := Submit(e, value(p))
 				if err != nil {
 					return 0, err

@@ -13,15 +13,26 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/gocourse/concurrency/05-threadpool/executor"
 )
 
 func main() {
-	e := executor.New(executor.Config{Workers: 2})
+	const workers = 2
+	e := executor.New(executor.Config{Workers: workers})
+	// Both parents must be running before either submits its child, as
+	// happens whenever the pool is busy. Without this barrier, a fast
+	// first parent could queue its child ahead of the second parent, the
+	// child would get the free worker, and the program might finish: a
+	// deadlock that depends on timing, which is the worst kind.
+	var running sync.WaitGroup
+	running.Add(workers)
 	var parents []*executor.Future[int]
-	for p := range 2 {
+	for p := range workers {
 		f, err := executor.Submit(e, func(ctx context.Context) (int, error) {
+			running.Done()
+			running.Wait()
 			child, err := executor.Submit(e, func(context.Context) (int, error) { return 10 * p, nil })
 			if err != nil {
 				return 0, err
