@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/metrics"
 	"slices"
 	"time"
 )
@@ -95,16 +96,17 @@ func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 			results[mode] = append(results[mode], r)
 		}
 	}
-	fmt.Fprintf(w, "%-10s %9s %9s %9s %9s %8s %7s %12s %8s\n",
-		"server", "resp/s", "p50", "p99", "max", "503s", "errors", "no response", "no 2xx")
+	fmt.Fprintf(w, "%-10s %9s %9s %9s %9s %6s %8s %7s %12s %8s\n",
+		"server", "resp/s", "p50", "p99", "max", "heap", "503s", "errors", "no response", "no 2xx")
 	for _, mode := range servers {
 		rs := results[mode]
 		slices.SortFunc(rs, func(a, b LoadResult) int { return cmp.Compare(a.Throughput(), b.Throughput()) })
 		r := rs[len(rs)/2]
-		fmt.Fprintf(w, "%-10s %9.0f %9v %9v %9v %8d %7d %12d %8d\n", mode, r.Throughput(),
-			round(r.Percentile(50)), round(r.Percentile(99)), round(r.Percentile(100)),
+		fmt.Fprintf(w, "%-10s %9.0f %9v %9v %9v %5dM %8d %7d %12d %8d\n", mode, r.Throughput(),
+			round(r.Percentile(50)), round(r.Percentile(99)), round(r.Percentile(100)), r.PeakHeap>>20,
 			r.Status[http.StatusServiceUnavailable], r.ErrorCount(), r.Silent, r.Unserved)
 	}
+	fmt.Fprintln(w, "heap: peak heap of the whole process (server and clients) during the run")
 	fmt.Fprintln(w, "no response: clients that got no answer at all; no 2xx: clients that got no success")
 	return nil
 }
@@ -120,11 +122,35 @@ func compareOne(mode string, cfg Config, load LoadConfig) (LoadResult, error) {
 		return LoadResult{}, err
 	}
 	load.Addr = b.addr
+	stop := make(chan struct{})
+	peak := make(chan uint64)
+	go func() { peak <- peakHeap(stop) }()
 	r := RunLoad(load)
+	close(stop)
+	r.PeakHeap = <-peak
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := b.stop(ctx); err != nil {
 		return r, fmt.Errorf("%s: shutdown: %w", mode, err)
 	}
 	return r, nil
+}
+
+// peakHeap samples the bytes in heap objects every 10ms until stop is
+// closed and returns the largest sample. runtime/metrics reads it without
+// stopping the world (runtime.ReadMemStats would).
+func peakHeap(stop chan struct{}) uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	var peak uint64
+	for {
+		metrics.Read(sample)
+		peak = max(peak, sample[0].Value.Uint64())
+		select {
+		case <-stop:
+			return peak
+		case <-t.C:
+		}
+	}
 }

@@ -69,11 +69,13 @@ func parseArgs(args []string, help io.Writer) (command, error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(help, usage)
-			if cmd.name != "demo" {
-				fmt.Fprintf(help, "\nflags of %s:\n", cmd.name)
-				fs.SetOutput(help)
-				fs.PrintDefaults()
+			name := cmd.name
+			if name == "demo" {
+				name = "the lesson"
 			}
+			fmt.Fprintf(help, "\nflags of %s:\n", name)
+			fs.SetOutput(help)
+			fs.PrintDefaults()
 		}
 		return cmd, err
 	}

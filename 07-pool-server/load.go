@@ -45,6 +45,7 @@ type LoadResult struct {
 	Silent    int              // clients that received no response at all
 	Unserved  int              // clients that received no 2xx response
 	Cut       int64            // requests still waiting when the time ran out
+	PeakHeap  uint64           // set by compare: the process's peak heap bytes
 }
 
 // Throughput is responses of any status per second.

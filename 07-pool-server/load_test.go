@@ -101,7 +101,7 @@ func TestCompareTable(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, Compare(&b, Config{Workers: 2}, LoadConfig{Clients: 10, Duration: 500 * time.Millisecond, KeepAlive: true, Path: "/hello"}, 1))
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	require.Len(t, lines, 7, b.String())
+	require.Len(t, lines, 8, b.String())
 	noResponse := map[string]int{}
 	for _, line := range lines[2:6] {
 		f := strings.Fields(line)

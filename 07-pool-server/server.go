@@ -147,6 +147,7 @@ type Server struct {
 	shutdownCh chan struct{} // closed when Shutdown starts
 	acceptDone chan struct{} // closed when Serve's accept loop ends
 	connWG     sync.WaitGroup
+	stopPool   sync.Once
 }
 
 // conn is one client connection and where it is in its life.
@@ -525,12 +526,15 @@ func (s *Server) runHandler(w *bufferedResponse, req *http.Request) {
 // being served finish and get its whole response, and returns nil when the
 // last connection has closed and the pool has stopped. If ctx ends first, it
 // cancels the handlers' context, closes every connection, waits for the
-// goroutines to finish and returns ctx's error. Call it once.
+// goroutines to finish and returns ctx's error. A second call waits again
+// and returns the same way.
 func (s *Server) Shutdown(ctx context.Context) error {
 	defer s.cancel()
 	s.mu.Lock()
-	s.shutting = true
-	close(s.shutdownCh)
+	if !s.shutting {
+		s.shutting = true
+		close(s.shutdownCh)
+	}
 	ln, acceptDone := s.ln, s.acceptDone
 	s.mu.Unlock()
 	if ln != nil {
@@ -557,7 +561,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			<-acceptDone // the accept loop may still be submitting
 		}
 		if s.pool != nil {
-			s.pool.stop()
+			s.stopPool.Do(s.pool.stop)
 		}
 		close(all)
 	}()

@@ -198,6 +198,9 @@ func TestThousandClientsLoseNothing(t *testing.T) {
 				lost = append(lost, err)
 			}
 			assert.Empty(t, lost, "lost responses")
+			// A client can read its response before the server's goroutine
+			// counts it; after Shutdown every count is in.
+			require.NoError(t, s.Shutdown(context.Background()))
 			st := s.Stats()
 			assert.EqualValues(t, clients, st.Served)
 			assert.Zero(t, st.Rejected)
