@@ -78,10 +78,10 @@ func serve(ctx context.Context, w io.Writer, cmd command) error {
 	fmt.Fprintln(w, "\nshutting down: no new connections, finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	st := b.stats()
 	if err := b.stop(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	st := b.stats()
 	if cmd.mode == "net/http" {
 		fmt.Fprintln(w, "stopped")
 	} else {
