@@ -114,3 +114,25 @@ func TestReentrantLockDeadlocks(t *testing.T) {
 	assert.Contains(t, res.Stderr, "main.(*account).Balance")
 	assert.Contains(t, res.Stderr, "main.(*account).Withdraw")
 }
+
+// A mutex copied by a value receiver protects nothing. go vet says so before
+// the program runs, and the race detector when it does.
+func TestCopiedLock(t *testing.T) {
+	const pkg = "./02-critical-section/testdata/copylock"
+	root, err := harness.ModuleRoot()
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	vet := harness.Command(ctx, "go", "vet", pkg)
+	vet.Dir = root
+	out, err := vet.CombinedOutput()
+	require.Error(t, err, "go vet must fail on a copied lock:\n%s", out)
+	assert.Contains(t, string(out), "Inc passes lock by value")
+	assert.Contains(t, string(out), "Hits contains sync.Mutex")
+
+	res, err := harness.Run(ctx, pkg, harness.Options{Race: true, Timeout: 30 * time.Second})
+	require.NoError(t, err)
+	assert.Equal(t, 66, res.ExitCode, res.String())
+	assert.Contains(t, res.Stderr, "WARNING: DATA RACE")
+	assert.Contains(t, res.Stderr, "main.Hits.Inc()")
+}
