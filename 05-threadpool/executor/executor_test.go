@@ -535,3 +535,32 @@ func TestWorkersAreReusedNotRecreated(t *testing.T) {
 		assert.LessOrEqual(t, n, before+3, "only the three workers were added")
 	}
 }
+
+// Done is for select: open while the task runs, closed once the result is
+// final, whether asked for before or after the task finished.
+func TestDoneChannelClosesWhenTheResultIsFinal(t *testing.T) {
+	e := start(t, Config{Workers: 1})
+	g := newGate()
+	f, err := Submit(e, g.task)
+	require.NoError(t, err)
+	done := f.Done()
+	select {
+	case <-done:
+		t.Fatal("Done closed while the task was still running")
+	default:
+	}
+	assert.Equal(t, done, f.Done(), "the same channel every time")
+	close(g.open)
+	<-done
+	assert.Equal(t, Done, f.State())
+
+	quick, err := Submit(e, value(1))
+	require.NoError(t, err)
+	_, err = quick.Wait(context.Background()) // final before anyone asked for Done
+	require.NoError(t, err)
+	select {
+	case <-quick.Done():
+	default:
+		t.Fatal("Done of a finished task must be closed")
+	}
+}
