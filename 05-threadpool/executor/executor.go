@@ -152,11 +152,6 @@ func SubmitPriority[T any](e *Executor, priority int, fn func(context.Context) (
 	return f, nil
 }
 
-// Go submits a task that returns only an error, for when there is no value.
-func Go(e *Executor, fn func(context.Context) error) (*Future[struct{}], error) {
-	return Submit(e, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
-}
-
 func (e *Executor) enqueue(j job, seq *uint64, priority int) error {
 	e.mu.Lock()
 	for !e.closed && e.q.len() >= e.capacity {
