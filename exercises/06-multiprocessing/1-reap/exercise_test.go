@@ -1,0 +1,76 @@
+//go:build coach
+
+package reap
+
+import (
+	"errors"
+	"io/fs"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// exit is a child that exits with status code at once; a code below 0 is a
+// program that does not exist, so Start fails.
+func exit(code int) *exec.Cmd {
+	if code < 0 {
+		return exec.Command("/no/such/program")
+	}
+	return exec.Command("/bin/sh", "-c", "exit "+strconv.Itoa(code))
+}
+
+func TestRunAll(t *testing.T) {
+	tests := []struct {
+		name  string
+		codes []int // each child's exit status; -1: it cannot start
+		want  int   // the exit status RunAll must report; 0: no error; -1: Start's error
+	}{
+		{"none", nil, 0},
+		{"all succeed", []int{0, 0, 0}, 0},
+		{"the last fails", []int{0, 0, 3}, 3},
+		{"the first fails", []int{3, 0, 0}, 3},
+		{"two fail", []int{0, 4, 5, 0}, 4},
+		{"one cannot start", []int{0, -1, 0}, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmds := make([]*exec.Cmd, len(tt.codes))
+			for i, code := range tt.codes {
+				cmds[i] = exit(code)
+			}
+			// Whatever RunAll did, leave no zombie behind this test.
+			t.Cleanup(func() {
+				for _, cmd := range cmds {
+					if cmd.Process != nil && cmd.ProcessState == nil {
+						cmd.Wait()
+					}
+				}
+			})
+
+			err := RunAll(cmds)
+
+			for i, cmd := range cmds {
+				if cmd.Process != nil {
+					assert.NotNil(t, cmd.ProcessState,
+						"child %d (pid %d) was started and never waited for: it stays a zombie", i, cmd.Process.Pid)
+				}
+			}
+			var exitErr *exec.ExitError
+			switch tt.want {
+			case 0:
+				assert.NoError(t, err)
+			case -1:
+				assert.ErrorIs(t, err, fs.ErrNotExist, "the first error is the one Start returned")
+			default:
+				require.True(t, errors.As(err, &exitErr), "want an *exec.ExitError, got %v", err)
+				assert.Equal(t, tt.want, exitErr.ExitCode(), "the first error in the order of cmds")
+			}
+		})
+	}
+}
