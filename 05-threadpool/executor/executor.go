@@ -342,12 +342,8 @@ func (e *Executor) closeLocked() {
 		return
 	}
 	e.closed = true
-	e.notEmpty.Broadcast()
-	e.notFull.Broadcast()
-	if e.live == 0 {
-		e.cancel(ErrShutdown)
-		close(e.terminated)
-	}
+	e.notEmpty.Broadcast() // idle workers wake, find the queue closed, and exit once it is empty
+	e.notFull.Broadcast()  // blocked submitters wake and get ErrShutdown
 }
 
 // A Task describes a task that ShutdownNow removed from the queue.

@@ -273,6 +273,7 @@ func TestShutdownNowReturnsTasksThatNeverStarted(t *testing.T) {
 		}
 		never := e.ShutdownNow()
 		assert.Equal(t, []Task{{ID: 4, Priority: 2}, {ID: 3, Priority: 1}, {ID: 2, Priority: 0}}, never)
+		assert.Equal(t, []uint64{2, 3, 4}, []uint64{queued[0].ID(), queued[1].ID(), queued[2].ID()}, "Task.ID is Future.ID")
 		for _, f := range queued {
 			_, err := f.Wait(context.Background())
 			assert.ErrorIs(t, err, ErrShutdown)
@@ -450,6 +451,13 @@ func TestMapKeepsInputOrderAsCompletedDoesNot(t *testing.T) {
 			finished = append(finished, v)
 		}
 		assert.Equal(t, []int{1, 2, 3, 4}, finished, "AsCompleted: finishing order")
+
+		// Futures that were already final are yielded too, at once.
+		n := 0
+		for range AsCompleted(context.Background(), futures) {
+			n++
+		}
+		assert.Equal(t, len(futures), n)
 	})
 }
 
