@@ -24,7 +24,7 @@ type backend struct {
 }
 
 // startBackend starts a server named by mode ("pool", "request",
-// "goroutine" or "net/http") on ln.
+// "request-handoff", "goroutine" or "net/http") on ln.
 func startBackend(mode string, cfg Config, ln net.Listener) (*backend, error) {
 	b := &backend{name: mode, addr: ln.Addr().String()}
 	served := make(chan error, 1)
@@ -49,6 +49,9 @@ func startBackend(mode string, cfg Config, ln net.Listener) (*backend, error) {
 		return b, nil
 	}
 	cfg.Mode = Mode(mode)
+	if mode == "request-handoff" {
+		cfg.Mode, cfg.Handoff = ModeRequest, true
+	}
 	s, err := NewServer(cfg)
 	if err != nil {
 		ln.Close()
@@ -66,7 +69,8 @@ func startBackend(mode string, cfg Config, ln net.Listener) (*backend, error) {
 	return b, nil
 }
 
-// Compare runs the same load against the three modes and net/http, each on
+// Compare runs the same load against the three modes (mode request twice:
+// with and without Handoff) and net/http, each on
 // a fresh server, and prints one table. With rounds > 1 it runs the four in
 // turn that many times and reports, for each server, the round with the
 // median throughput: on a shared machine, background load then falls on all
@@ -85,7 +89,7 @@ func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 	if rounds > 1 {
 		fmt.Fprintf(w, "each row: the median of %d interleaved rounds, by resp/s\n", rounds)
 	}
-	servers := []string{"pool", "request", "goroutine", "net/http"}
+	servers := []string{"pool", "request-handoff", "request", "goroutine", "net/http"}
 	results := map[string][]LoadResult{}
 	for range max(rounds, 1) {
 		for _, mode := range servers {
@@ -96,13 +100,13 @@ func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 			results[mode] = append(results[mode], r)
 		}
 	}
-	fmt.Fprintf(w, "%-10s %9s %9s %9s %9s %6s %8s %7s %12s %8s\n",
+	fmt.Fprintf(w, "%-15s %9s %9s %9s %9s %6s %8s %7s %12s %8s\n",
 		"server", "resp/s", "p50", "p99", "max", "heap", "503s", "errors", "no response", "no 2xx")
 	for _, mode := range servers {
 		rs := results[mode]
 		slices.SortFunc(rs, func(a, b LoadResult) int { return cmp.Compare(a.Throughput(), b.Throughput()) })
 		r := rs[len(rs)/2]
-		fmt.Fprintf(w, "%-10s %9.0f %9v %9v %9v %5dM %8d %7d %12d %8d\n", mode, r.Throughput(),
+		fmt.Fprintf(w, "%-15s %9.0f %9v %9v %9v %5dM %8d %7d %12d %8d\n", mode, r.Throughput(),
 			round(r.Percentile(50)), round(r.Percentile(99)), round(r.Percentile(100)), r.PeakHeap>>20,
 			r.Status[http.StatusServiceUnavailable], r.ErrorCount(), r.Silent, r.Unserved)
 	}

@@ -89,6 +89,7 @@ func serverFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.Workers, "workers", DefaultWorkers, "workers in the pool (modes pool and request)")
 	fs.IntVar(&c.Queue, "queue", DefaultQueue, "queue length: connections (pool) or requests (request)")
 	fs.BoolVar(&c.Block, "block", false, "a full queue makes the server wait instead of answering 503")
+	fs.BoolVar(&c.Handoff, "handoff", false, "mode request: run handlers on worker goroutines instead of under permits")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", DefaultReadHeaderTimeout, "time a client has to send a request header")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", DefaultIdleTimeout, "time a kept-alive connection may wait for its next request")
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", DefaultWriteTimeout, "time from request header to the end of the response")

@@ -101,15 +101,15 @@ func TestCompareTable(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, Compare(&b, Config{Workers: 2}, LoadConfig{Clients: 10, Duration: 500 * time.Millisecond, KeepAlive: true, Path: "/hello"}, 1))
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	require.Len(t, lines, 8, b.String())
+	require.Len(t, lines, 9, b.String())
 	noResponse := map[string]int{}
-	for _, line := range lines[2:6] {
+	for _, line := range lines[2:7] {
 		f := strings.Fields(line)
 		n, err := strconv.Atoi(f[len(f)-2])
 		require.NoError(t, err, line)
 		noResponse[f[0]] = n
 	}
-	assert.Equal(t, map[string]int{"pool": 8, "request": 0, "goroutine": 0, "net/http": 0}, noResponse, b.String())
+	assert.Equal(t, map[string]int{"pool": 8, "request-handoff": 0, "request": 0, "goroutine": 0, "net/http": 0}, noResponse, b.String())
 }
 
 // The serve subcommand shuts down gracefully when its context ends (as

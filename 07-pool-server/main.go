@@ -66,7 +66,11 @@ func serve(ctx context.Context, w io.Writer, cmd command) error {
 	}
 	cfg := cmd.server
 	cfg.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "serve: "+format+"\n", args...) }
-	b, err := startBackend(cmd.mode, cfg, ln)
+	mode := cmd.mode
+	if cfg.Mode == ModeRequest && cfg.Handoff {
+		mode = "request-handoff"
+	}
+	b, err := startBackend(mode, cfg, ln)
 	if err != nil {
 		return err
 	}

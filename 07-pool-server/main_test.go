@@ -41,6 +41,9 @@ func TestParseArgs(t *testing.T) {
 			assert.Equal(t, DefaultWriteTimeout, c.server.WriteTimeout)
 			assert.Equal(t, DefaultMaxHeaderBytes, c.server.MaxHeaderBytes)
 		}},
+		{name: "serve handoff", args: []string{"serve", "-mode", "request", "-handoff"}, check: func(t *testing.T, c command) {
+			assert.True(t, c.server.Handoff)
+		}},
 		{name: "serve net/http", args: []string{"serve", "-mode", "net/http"}, check: func(t *testing.T, c command) {
 			assert.Equal(t, "net/http", c.mode)
 		}},

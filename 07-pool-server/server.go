@@ -24,8 +24,10 @@ const (
 	// worker is held by a client even while the client says nothing.
 	ModePool Mode = "pool"
 	// ModeRequest gives every connection its own goroutine to read and write,
-	// and runs each request's handler on the bounded pool. The pool bounds
-	// the work, not the number of clients.
+	// and bounds the handlers: at most Workers run at once, at most Queue
+	// wait. The pool bounds the work, not the number of clients. By default
+	// the connection's own goroutine runs the handler while it holds one of
+	// Workers permits; with Config.Handoff a worker goroutine runs it.
 	ModeRequest Mode = "request"
 	// ModeGoroutine is one goroutine per connection and no pool at all, which
 	// is what net/http does.
@@ -61,6 +63,11 @@ type Config struct {
 	// Queue is how many jobs may wait for a worker: connections in mode pool,
 	// requests in mode request. Default 64. The queue is never unbounded.
 	Queue int
+	// Handoff (mode request only) hands each request's handler to a worker
+	// goroutine of the pool, the Java shape, instead of running it on the
+	// connection's goroutine under a permit. Same bounds, two more
+	// goroutine switches per request; the lesson measures what they cost.
+	Handoff bool
 	// Block makes a full queue wait for room instead of answering 503 at
 	// once. In mode pool that means the accept loop stops accepting and new
 	// clients wait in the kernel's backlog, seeing nothing.
@@ -129,7 +136,9 @@ var ErrServerClosed = errors.New("server closed")
 type Server struct {
 	cfg     Config
 	handler http.Handler
-	pool    *pool // nil in goroutine mode
+	pool    *pool         // mode pool, and mode request with Handoff
+	permits chan struct{} // mode request: one slot per running handler
+	waiting atomic.Int64  // mode request: handlers waiting for a permit
 	start   time.Time
 
 	served   atomic.Int64 // responses written
@@ -183,8 +192,11 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.handler == nil {
 		s.handler = newHandler(s.Stats)
 	}
-	if cfg.Mode != ModeGoroutine {
+	switch {
+	case cfg.Mode == ModePool, cfg.Mode == ModeRequest && cfg.Handoff:
 		s.pool = newPool(cfg.Workers, cfg.Queue)
+	case cfg.Mode == ModeRequest:
+		s.permits = make(chan struct{}, cfg.Workers)
 	}
 	return s, nil
 }
@@ -198,11 +210,16 @@ func (s *Server) Stats() Stats {
 		OpenConns: s.open.Load(),
 		Uptime:    time.Since(s.start).Round(time.Millisecond).String(),
 	}
-	if s.pool != nil {
+	switch {
+	case s.pool != nil:
 		st.Workers = s.pool.size
 		st.Busy = s.pool.busy.Load()
 		st.Queued = s.pool.queued()
-	} else {
+	case s.permits != nil:
+		st.Workers = cap(s.permits)
+		st.Busy = int64(len(s.permits))
+		st.Queued = int(s.waiting.Load())
+	default:
 		st.Busy = s.inflight.Load()
 	}
 	return st
@@ -478,31 +495,54 @@ func oneLine(s string) string {
 	return string(b)
 }
 
-// handle runs the handler for one request: here on this goroutine (modes
-// pool and goroutine), or on the pool (mode request), where a full queue
-// means an immediate 503.
+// handle runs the handler for one request. Modes pool and goroutine run it
+// here. Mode request bounds it: under a permit on this goroutine, or (with
+// Handoff) on a worker of the pool; either way a full queue means an
+// immediate 503.
 func (s *Server) handle(c *conn, w *bufferedResponse, req *http.Request) {
-	if s.cfg.Mode != ModeRequest {
+	switch {
+	case s.permits != nil:
+		select {
+		case s.permits <- struct{}{}: // a permit was free
+		default:
+			// All Workers permits are taken: wait in line, if the line
+			// is not full. waiting is the queue; its bound is Queue.
+			if n := s.waiting.Add(1); n > int64(s.cfg.Queue) && !s.cfg.Block {
+				s.waiting.Add(-1)
+				s.busy(w)
+				return
+			}
+			s.permits <- struct{}{}
+			s.waiting.Add(-1)
+		}
+		s.runHandler(w, req)
+		<-s.permits
+	case s.pool != nil && s.cfg.Mode == ModeRequest:
+		job := func() {
+			s.runHandler(w, req)
+			c.done <- struct{}{}
+		}
+		if s.cfg.Block {
+			s.pool.submit(job)
+		} else if !s.pool.trySubmit(job) {
+			s.busy(w)
+			return
+		}
+		<-c.done
+	default:
 		s.inflight.Add(1)
 		s.runHandler(w, req)
 		s.inflight.Add(-1)
-		return
 	}
-	job := func() {
-		s.runHandler(w, req)
-		c.done <- struct{}{}
-	}
-	if s.cfg.Block {
-		s.pool.submit(job)
-	} else if !s.pool.trySubmit(job) {
-		s.rejected.Add(1)
-		w.header.Set("Retry-After", fmt.Sprint(s.cfg.RetryAfter))
-		w.header.Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "server busy, queue full")
-		return
-	}
-	<-c.done
+}
+
+// busy answers 503 with Retry-After; the connection stays open.
+func (s *Server) busy(w *bufferedResponse) {
+	s.rejected.Add(1)
+	w.header.Set("Retry-After", fmt.Sprint(s.cfg.RetryAfter))
+	w.header.Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	fmt.Fprintln(w, "server busy, queue full")
 }
 
 // runHandler calls the handler and turns a panic into a 500 for this request

@@ -56,6 +56,18 @@ func exchange(t *testing.T, addr, raw string) (*http.Response, string, *bufio.Re
 	return resp, string(body), br, nc
 }
 
+// variants are the server designs every behaviour test runs against: the
+// three modes, and mode request in both of its shapes.
+var variants = []struct {
+	name string
+	cfg  Config
+}{
+	{"pool", Config{Mode: ModePool}},
+	{"request", Config{Mode: ModeRequest}},
+	{"request-handoff", Config{Mode: ModeRequest, Handoff: true}},
+	{"goroutine", Config{Mode: ModeGoroutine}},
+}
+
 func req(method, target string, headers ...string) string {
 	return method + " " + target + " HTTP/1.1\r\nHost: test\r\n" + strings.Join(headers, "") + "\r\n"
 }
@@ -96,9 +108,11 @@ func TestEndpointsAndBadInput(t *testing.T) {
 		{name: "bad content length", raw: "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", status: 400, closes: true},
 		{name: "oversized header", raw: req("GET", "/hello", "X-Big: "+strings.Repeat("x", 5000)+"\r\n"), status: 431, body: "request header larger than 4096 bytes", closes: true},
 	}
-	for _, mode := range Modes {
-		t.Run(string(mode), func(t *testing.T) {
-			s, addr := startServer(t, Config{Mode: mode, Workers: 2, MaxHeaderBytes: 4096})
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := v.cfg
+			cfg.Workers, cfg.MaxHeaderBytes = 2, 4096
+			s, addr := startServer(t, cfg)
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					resp, body, br, _ := exchange(t, addr, tt.raw)
@@ -120,7 +134,7 @@ func TestEndpointsAndBadInput(t *testing.T) {
 					}
 				})
 			}
-			assert.Equal(t, string(mode), s.Stats().Mode)
+			assert.Equal(t, string(cfg.Mode), s.Stats().Mode)
 		})
 	}
 }
@@ -128,9 +142,9 @@ func TestEndpointsAndBadInput(t *testing.T) {
 // Several requests on one connection, some pipelined (sent before reading
 // the answers): they come back in order, and the connection stays open.
 func TestKeepAliveAndPipelining(t *testing.T) {
-	for _, mode := range Modes {
-		t.Run(string(mode), func(t *testing.T) {
-			_, addr := startServer(t, Config{Mode: mode})
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			_, addr := startServer(t, v.cfg)
 			nc, err := net.Dial("tcp", addr)
 			require.NoError(t, err)
 			defer nc.Close()
@@ -161,9 +175,11 @@ func TestKeepAliveAndPipelining(t *testing.T) {
 // makes the server wait (back-pressure) instead of answering 503.
 func TestThousandClientsLoseNothing(t *testing.T) {
 	const clients = 1000
-	for _, mode := range Modes {
-		t.Run(string(mode), func(t *testing.T) {
-			s, addr := startServer(t, Config{Mode: mode, Workers: 8, Queue: 64, Block: true})
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := v.cfg
+			cfg.Workers, cfg.Queue, cfg.Block = 8, 64, true
+			s, addr := startServer(t, cfg)
 			var wg sync.WaitGroup
 			errs := make(chan error, clients)
 			for i := range clients {
@@ -213,11 +229,13 @@ func TestThousandClientsLoseNothing(t *testing.T) {
 // got, and Shutdown returns nil well inside its deadline.
 func TestShutdownUnderLoad(t *testing.T) {
 	const clients = 20
-	for _, mode := range Modes {
-		t.Run(string(mode), func(t *testing.T) {
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			require.NoError(t, err)
-			s, err := NewServer(Config{Mode: mode, Workers: 32})
+			cfg := v.cfg
+			cfg.Workers = 32
+			s, err := NewServer(cfg)
 			require.NoError(t, err)
 			served := make(chan error, 1)
 			go func() { served <- s.Serve(ln) }()

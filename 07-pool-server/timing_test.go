@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -202,38 +203,44 @@ func TestQueueFullAnswers503AtOnce(t *testing.T) {
 			stop()
 		})
 	})
-	t.Run("request", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			s, l, stop := pipeServer(t, Config{Mode: ModeRequest, Workers: 1, Queue: 1})
-			a, b := dialPipe(t, l), dialPipe(t, l)
-			a.send(req("GET", "/sleep?ms=1000")) // runs
-			synctest.Wait()
-			b.send(req("GET", "/sleep?ms=1000")) // waits in the queue
-			synctest.Wait()
-			require.EqualValues(t, 1, s.Stats().Queued)
-
-			start := time.Now()
-			c := dialPipe(t, l)
-			c.send(req("GET", "/hello"))
-			resp, _ := c.response(t)
-			assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
-			assert.Equal(t, "1", resp.Header.Get("Retry-After"))
-			assert.False(t, resp.Close, "the connection stays usable")
-			assert.Zero(t, time.Since(start))
-
-			time.Sleep(3 * time.Second)  // Retry-After, and then some
-			c.send(req("GET", "/hello")) // on the same connection
-			resp, _ = c.response(t)
-			assert.Equal(t, 200, resp.StatusCode)
-			for _, r := range []*pipeClient{a, b} {
-				resp, _ := r.response(t)
-				assert.Equal(t, 200, resp.StatusCode)
-			}
-			for _, r := range []*pipeClient{a, b, c} {
-				r.nc.Close()
-			}
-			stop()
+	for _, handoff := range []bool{false, true} {
+		t.Run(fmt.Sprintf("request/handoff=%t", handoff), func(t *testing.T) {
+			testRequestQueueFull(t, handoff)
 		})
+	}
+}
+
+func testRequestQueueFull(t *testing.T, handoff bool) {
+	synctest.Test(t, func(t *testing.T) {
+		s, l, stop := pipeServer(t, Config{Mode: ModeRequest, Handoff: handoff, Workers: 1, Queue: 1})
+		a, b := dialPipe(t, l), dialPipe(t, l)
+		a.send(req("GET", "/sleep?ms=1000")) // runs
+		synctest.Wait()
+		b.send(req("GET", "/sleep?ms=1000")) // waits in the queue
+		synctest.Wait()
+		require.EqualValues(t, 1, s.Stats().Queued)
+
+		start := time.Now()
+		c := dialPipe(t, l)
+		c.send(req("GET", "/hello"))
+		resp, _ := c.response(t)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+		assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+		assert.False(t, resp.Close, "the connection stays usable")
+		assert.Zero(t, time.Since(start))
+
+		time.Sleep(3 * time.Second)  // Retry-After, and then some
+		c.send(req("GET", "/hello")) // on the same connection
+		resp, _ = c.response(t)
+		assert.Equal(t, 200, resp.StatusCode)
+		for _, r := range []*pipeClient{a, b} {
+			resp, _ := r.response(t)
+			assert.Equal(t, 200, resp.StatusCode)
+		}
+		for _, r := range []*pipeClient{a, b, c} {
+			r.nc.Close()
+		}
+		stop()
 	})
 }
 
