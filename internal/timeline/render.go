@@ -101,8 +101,10 @@ type cell struct {
 // drawBar paints s into row. Every span is at least one column wide, so even
 // a very short piece of work is visible.
 func drawBar(row []cell, s Span, total time.Duration, width int) {
-	from := int(int64(s.Start) * int64(width) / int64(total))
-	to := int((int64(s.End)*int64(width) + int64(total) - 1) / int64(total))
+	// Round both ends to the nearest column, so a span that starts where
+	// another ends starts in the column after it, not on top of its ']'.
+	from := int((int64(s.Start)*int64(width) + int64(total)/2) / int64(total))
+	to := int((int64(s.End)*int64(width) + int64(total)/2) / int64(total))
 	from = min(from, width-1)
 	to = max(to, from+1)
 	to = min(to, width)

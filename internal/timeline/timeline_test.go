@@ -60,6 +60,12 @@ func TestRenderTable(t *testing.T) {
 			want:  "   0     10ms\nw |[x==]     |\n",
 		},
 		{
+			name:  "back-to-back spans do not overlap",
+			spans: []Span{{Lane: "w", Label: "a", Start: 0, End: 10 * ms}, {Lane: "w", Label: "b", Start: 10 * ms, End: 30 * ms}},
+			opts:  Options{Width: 10, Style: ASCII},
+			want:  "   0     30ms\nw |[a][b====]|\n",
+		},
+		{
 			name:  "labels longer than the bar are cut",
 			spans: []Span{{Lane: "w", Label: "a long label", Start: 0, End: time.Second}},
 			opts:  Options{Width: 6, Style: ASCII},
