@@ -132,7 +132,14 @@ func TestCopiedLock(t *testing.T) {
 
 	res, err := harness.Run(ctx, pkg, harness.Options{Race: true, Timeout: 30 * time.Second})
 	require.NoError(t, err)
-	assert.Equal(t, 66, res.ExitCode, res.String())
+	// The race detector reports first. Then either the program ends and the
+	// detector makes the exit status 66, or the runtime's own check catches
+	// the map in use by two goroutines at once ("concurrent map writes", or
+	// "concurrent map read and map write") and stops it with status 2.
+	assert.Contains(t, []int{66, 2}, res.ExitCode, res.String())
+	if res.ExitCode == 2 {
+		assert.Contains(t, res.Stderr, "fatal error: concurrent map ")
+	}
 	assert.Contains(t, res.Stderr, "WARNING: DATA RACE")
 	assert.Contains(t, res.Stderr, "main.Hits.Inc()")
 }
