@@ -63,7 +63,7 @@ func (c *keepAliveConn) do() error {
 	return err
 }
 
-var benchModes = []string{"pool", "request", "goroutine", "net/http"}
+var benchModes = []string{"pool", "request-handoff", "request", "goroutine", "net/http"}
 
 // BenchmarkRoundTrip is one client, one request at a time: the latency of a
 // request through each server (ns/op), with no contention.
