@@ -49,7 +49,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		lockScope(stdout, cfg.slow)
 	}
 	if len(cfg.only) == 0 {
-		fmt.Fprintln(stdout, "\nBroken on purpose: go run ./02-critical-section/reentrant (a Go mutex is not reentrant)")
+		fmt.Fprintln(stdout, "\nBroken on purpose, to run alone:")
+		fmt.Fprintln(stdout, "   go run ./02-critical-section/reentrant          a Go mutex is not reentrant: deadlock")
+		fmt.Fprintln(stdout, "   go vet ./02-critical-section/testdata/copylock  a copied mutex locks nothing")
 	}
 	if !ok {
 		return 1
