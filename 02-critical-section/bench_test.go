@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -199,6 +200,38 @@ func BenchmarkLockScope(b *testing.B) {
 					sum := sha256.Sum256(data)
 					mu.Lock()
 					total += uint64(sum[0])
+					mu.Unlock()
+				}
+			})
+		})
+	}
+}
+
+// The same with waiting instead of computing: 16 goroutines per core each
+// "fetch" for 100µs (a sleep, like a network call) and then update. Waiting
+// needs no core, so here the gain is not bounded by the number of cores but
+// by the number of goroutines: with the lock held across the wait, they all
+// queue behind one sleeper.
+func BenchmarkLockScopeIO(b *testing.B) {
+	const wait = 100 * time.Microsecond
+	for _, across := range []bool{true, false} {
+		name := map[bool]string{true: "held-across-wait", false: "only-update-locked"}[across]
+		b.Run(name, func(b *testing.B) {
+			var mu sync.Mutex
+			var total int
+			b.SetParallelism(16)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if across {
+						mu.Lock()
+						time.Sleep(wait)
+						total++
+						mu.Unlock()
+						continue
+					}
+					time.Sleep(wait)
+					mu.Lock()
+					total++
 					mu.Unlock()
 				}
 			})
