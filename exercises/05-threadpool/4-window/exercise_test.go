@@ -1,0 +1,102 @@
+//go:build coach
+
+package window
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/gocourse/concurrency/05-threadpool/executor"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// Each case runs in a synctest bubble on an executor that rejects when its
+// queue is full. Every task takes 1ms of fake time, so tasks cannot finish
+// while MapWindow is submitting: submitting more than the queue holds is
+// refused on every run, never only sometimes. The test also counts the
+// tasks running at once: as many as the workers and the window allow, so
+// that running one task at a time does not pass.
+func TestMapWindow(t *testing.T) {
+	tests := []struct {
+		workers, queue, window, inputs int
+	}{
+		{1, 2, 2, 100},
+		{2, 1, 1, 10},
+		{3, 4, 4, 50},
+		{4, 8, 2, 20},
+		{2, 4, 4, 3}, // fewer inputs than the window
+		{2, 4, 4, 0},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%d workers, queue %d, window %d, %d inputs", tt.workers, tt.queue, tt.window, tt.inputs)
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := executor.New(executor.Config{Workers: tt.workers, QueueSize: tt.queue, Policy: executor.Reject})
+				defer func() { assert.NoError(t, e.Shutdown(context.Background())) }()
+
+				var mu sync.Mutex
+				running, most := 0, 0 // tasks running at once, now and at most
+				double := func(_ context.Context, in int) (int, error) {
+					mu.Lock()
+					running++
+					most = max(most, running)
+					mu.Unlock()
+					time.Sleep(time.Millisecond)
+					mu.Lock()
+					running--
+					mu.Unlock()
+					return 2 * in, nil
+				}
+				inputs := make([]int, tt.inputs)
+				want := make([]int, tt.inputs)
+				for i := range inputs {
+					inputs[i] = i
+					want[i] = 2 * i
+				}
+
+				got, err := MapWindow(context.Background(), e, inputs, tt.window, double)
+				require.NoError(t, err, "a window no larger than the queue must never find it full")
+				assert.Equal(t, want, got, "results in input order")
+				mu.Lock()
+				defer mu.Unlock()
+				assert.Equal(t, min(tt.workers, tt.window, tt.inputs), most,
+					"as many tasks at once as the workers and the window allow")
+			})
+		})
+	}
+}
+
+var errBad = errors.New("bad input")
+
+// The first error in input order is returned, wrapped with its index.
+func TestMapWindowStopsAtTheFirstError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := executor.New(executor.Config{Workers: 2, QueueSize: 2, Policy: executor.Reject})
+		defer func() { assert.NoError(t, e.Shutdown(context.Background())) }()
+
+		inputs := make([]int, 20)
+		for i := range inputs {
+			inputs[i] = i
+		}
+		_, err := MapWindow(context.Background(), e, inputs, 2, func(_ context.Context, in int) (int, error) {
+			time.Sleep(time.Millisecond)
+			if in == 7 || in == 12 {
+				return 0, fmt.Errorf("input %d: %w", in, errBad)
+			}
+			return in, nil
+		})
+		assert.ErrorIs(t, err, errBad)
+		assert.ErrorContains(t, err, "input 7")
+		assert.NotErrorIs(t, err, executor.ErrQueueFull)
+	})
+}
