@@ -24,7 +24,7 @@ func TestKeepAliveStarvation(t *testing.T) {
 	}{{ModePool, clients - workers}, {ModeRequest, 0}, {ModeGoroutine, 0}} {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			_, addr := startServer(t, Config{Mode: tc.mode, Workers: workers})
-			r := RunLoad(LoadConfig{Addr: addr, Clients: clients, Duration: 300 * time.Millisecond, KeepAlive: true, Path: "/hello"})
+			r := RunLoad(LoadConfig{Addr: addr, Clients: clients, Duration: 600 * time.Millisecond, KeepAlive: true, Path: "/hello"})
 			assert.Equal(t, tc.silent, r.Silent, "clients that got no response")
 			assert.Zero(t, r.ErrorCount(), "no errors: starvation is silent")
 			assert.Positive(t, r.OK)
@@ -37,7 +37,7 @@ func TestKeepAliveStarvation(t *testing.T) {
 // serves every client in turn.
 func TestNoKeepAliveIsFairInPoolMode(t *testing.T) {
 	_, addr := startServer(t, Config{Mode: ModePool, Workers: 2})
-	r := RunLoad(LoadConfig{Addr: addr, Clients: 8, Duration: 300 * time.Millisecond, Path: "/hello"})
+	r := RunLoad(LoadConfig{Addr: addr, Clients: 8, Duration: 600 * time.Millisecond, Path: "/hello"})
 	assert.Zero(t, r.Silent)
 	assert.Zero(t, r.ErrorCount(), r.Errors)
 }

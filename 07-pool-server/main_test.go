@@ -83,7 +83,7 @@ func TestParseArgs(t *testing.T) {
 // starvation of mode pool, and a graceful shutdown.
 func TestDemoTellsTheStory(t *testing.T) {
 	var b strings.Builder
-	require.NoError(t, demo(&b, 2, 10, 300*time.Millisecond))
+	require.NoError(t, demo(&b, 2, 10, time.Second)) // generous: make test runs packages side by side
 	out := b.String()
 	last := -1
 	for _, want := range []string{
@@ -94,7 +94,7 @@ func TestDemoTellsTheStory(t *testing.T) {
 		"GET /hello (after the panic)   200 hello",
 		"a 5000-byte header             431",
 		"garbage: HELLO?                400",
-		"== 2. 10 keep-alive clients",
+		"== 2. 10 keep-alive clients for 1s",
 		"pool       8 of 10 clients got no response",
 		"halfway: 2 of 2 workers busy, 8 connections queued, 10 open",
 		"request    0 of 10 clients got no response",
