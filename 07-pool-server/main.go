@@ -74,7 +74,11 @@ func serve(ctx context.Context, w io.Writer, cmd command) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "serving http://%s/ in mode %s (workers %d, queue %d, block %t)\n", b.addr, cmd.mode, cfg.Workers, cfg.Queue, cfg.Block)
+	if mode == "net/http" {
+		fmt.Fprintf(w, "serving http://%s/ with net/http's own server (same handlers, no pool)\n", b.addr)
+	} else {
+		fmt.Fprintf(w, "serving http://%s/ in mode %s (workers %d, queue %d, block %t)\n", b.addr, mode, cfg.Workers, cfg.Queue, cfg.Block)
+	}
 	fmt.Fprintf(w, "timeouts: read-header %v, idle %v, write %v; max header %d bytes\n",
 		cfg.ReadHeaderTimeout, cfg.IdleTimeout, cfg.WriteTimeout, cfg.MaxHeaderBytes)
 	fmt.Fprintln(w, "Ctrl-C (SIGINT) or SIGTERM shuts it down gracefully")

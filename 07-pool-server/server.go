@@ -58,10 +58,12 @@ const maxBodyDrain = 1 << 20
 type Config struct {
 	// Mode is pool, request or goroutine. Default pool.
 	Mode Mode
-	// Workers is the pool's size (ignored in goroutine mode). Default 8.
+	// Workers is the pool's size: worker goroutines, or permits in mode
+	// request (ignored in goroutine mode). Default 8.
 	Workers int
-	// Queue is how many jobs may wait for a worker: connections in mode pool,
-	// requests in mode request. Default 64. The queue is never unbounded.
+	// Queue is how many may wait for a worker (or a permit): connections in
+	// mode pool, requests in mode request. Default 64. The queue is never
+	// unbounded.
 	Queue int
 	// Handoff (mode request only) hands each request's handler to a worker
 	// goroutine of the pool, the Java shape, instead of running it on the
