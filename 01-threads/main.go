@@ -20,10 +20,10 @@ import (
 	"runtime"
 	"runtime/trace"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gocourse/concurrency/internal/lesson"
 	"github.com/gocourse/concurrency/internal/harness"
 )
 
@@ -60,15 +60,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if *only != "" {
-		for f := range strings.SplitSeq(*only, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 || n > sections {
-				return c, fmt.Errorf("-only takes section numbers from 1 to %d, got %q", sections, f)
-			}
-			c.only = append(c.only, n)
-		}
+	sel, err := lesson.ParseOnly(*only, sections, "section")
+	if err != nil {
+		return c, err
 	}
+	c.only = sel
 	switch {
 	case fs.NArg() > 0:
 		return c, fmt.Errorf("unexpected argument %q (all options are flags; see -h)", fs.Arg(0))

@@ -4,9 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 // config is what the lesson's flags can change; the defaults tell the story
@@ -45,13 +45,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 		return c, err
 	}
-	if *only != "" {
+	sel, err := lesson.ParseOnly(*only, parts, "part")
+	if err != nil {
+		return c, err
+	}
+	if sel != nil {
 		c.only = map[int]bool{}
-		for _, f := range strings.Split(*only, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 || n > parts {
-				return c, fmt.Errorf("-only takes part numbers from 1 to %d, got %q", parts, f)
-			}
+		for _, n := range sel {
 			c.only[n] = true
 		}
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 // config holds the lesson's sizes; flags change them.
@@ -41,15 +41,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if *only != "" {
-		for f := range strings.SplitSeq(*only, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 || n > sections {
-				return c, fmt.Errorf("-only takes section numbers from 1 to %d, got %q", sections, f)
-			}
-			c.only = append(c.only, n)
-		}
+	sel, err := lesson.ParseOnly(*only, sections, "section")
+	if err != nil {
+		return c, err
 	}
+	c.only = sel
 	switch {
 	case fs.NArg() > 0:
 		return c, fmt.Errorf("unexpected argument %q (all options are flags; see -h)", fs.Arg(0))
