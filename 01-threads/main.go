@@ -23,8 +23,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gocourse/concurrency/internal/lesson"
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 // config holds the lesson's sizes; flags change them.
