@@ -99,6 +99,10 @@ func (c *coach) next(ctx context.Context) (Exercise, bool, error) {
 func (c *coach) list(ctx context.Context) error {
 	var next *Exercise
 	done := 0
+	nameWidth := 0
+	for _, ex := range c.exs {
+		nameWidth = max(nameWidth, len(ex.Name))
+	}
 	for i, ex := range c.exs {
 		s, err := c.state(ctx, ex)
 		if err != nil {
@@ -110,7 +114,7 @@ func (c *coach) list(ctx context.Context) error {
 		} else if next == nil {
 			next, mark = &c.exs[i], "→"
 		}
-		fmt.Fprintf(c.out, "%s %-5s %-28s %-12s %s\n", mark, ex.ID, ex.Name, s, ex.Title)
+		fmt.Fprintf(c.out, "%s %-5s %-*s  %-12s %s\n", mark, ex.ID, nameWidth, ex.Name, s, ex.Title)
 	}
 	fmt.Fprintf(c.out, "\n%d of %d exercises pass.\n", done, len(c.exs))
 	if next == nil {
