@@ -1,7 +1,14 @@
 package lesson
 
 import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,4 +43,122 @@ func TestParseOnly(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func testLesson(ran *[]string) *Lesson {
+	var n int
+	return &Lesson{
+		Name:  "99-test",
+		Title: "A lesson for the tests",
+		Flags: func(f *Flags) { f.Int(&n, "n", 3, 1, 10, "how many") },
+		Sections: []Section{
+			{Title: "One", Run: func(ctx context.Context, w io.Writer) error {
+				*ran = append(*ran, "one")
+				fmt.Fprintf(w, "n=%d\n", n)
+				return nil
+			}},
+			{Title: "Two", Run: func(ctx context.Context, w io.Writer) error {
+				*ran = append(*ran, "two")
+				return nil
+			}},
+		},
+		Commands: []Command{{
+			Name: "serve", Summary: "serve forever",
+			Run: func(ctx context.Context, w io.Writer) error {
+				*ran = append(*ran, "serve")
+				return errors.New("port in use")
+			},
+		}},
+		Next: "100-more.",
+	}
+}
+
+func TestLessonRun(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		ran      []string
+		stdout   []string
+		stderr   string
+		noStdout string
+	}{
+		{name: "all", args: nil, code: 0, ran: []string{"one", "two"},
+			stdout: []string{"== 1. One ==", "n=3", "== 2. Two ==", "Next: 100-more."}},
+		{name: "only", args: []string{"-only", "2,1", "-n", "7"}, code: 0, ran: []string{"two", "one"},
+			stdout: []string{"n=7", "Next:"}},
+		{name: "only first", args: []string{"-only", "1"}, code: 0, ran: []string{"one"}, noStdout: "Next:"},
+		{name: "help", args: []string{"-h"}, code: 0,
+			stderr: "usage: go run ./99-test [flags]\n\nA lesson for the tests\n\nsections (all run in order; -only picks some):\n  1. One\n  2. Two\n"},
+		{name: "range", args: []string{"-n", "0"}, code: 2, stderr: "99-test: -n must be between 1 and 10, got 0\n"},
+		{name: "bad only", args: []string{"-only", "3"}, code: 2, stderr: "99-test: -only takes section numbers from 1 to 2, got \"3\"\n"},
+		{name: "unknown flag", args: []string{"-x"}, code: 2, stderr: "99-test: flag provided but not defined: -x (see -h)\n"},
+		{name: "bad value", args: []string{"-n", "many"}, code: 2, stderr: "99-test: invalid value \"many\" for flag -n: parse error (see -h)\n"},
+		{name: "unknown command", args: []string{"serv"}, code: 2, stderr: "99-test: unknown command \"serv\" (commands: serve; see -h)\n"},
+		{name: "command error", args: []string{"serve"}, code: 1, ran: []string{"serve"}, stderr: "99-test: serve: port in use\n"},
+		{name: "command extra arg", args: []string{"serve", "now"}, code: 2, stderr: "99-test: serve: unexpected argument \"now\" (all options are flags; see -h)\n"},
+		{name: "command help", args: []string{"serve", "-h"}, code: 0, stderr: "usage: go run ./99-test serve [flags]\n\nserve forever\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ran []string
+			var stdout, stderr strings.Builder
+			code := testLesson(&ran).Run(t.Context(), tt.args, &stdout, &stderr)
+			assert.Equal(t, tt.code, code, stderr.String())
+			assert.Equal(t, tt.ran, ran)
+			for _, s := range tt.stdout {
+				assert.Contains(t, stdout.String(), s)
+			}
+			if tt.noStdout != "" {
+				assert.NotContains(t, stdout.String(), tt.noStdout)
+			}
+			if tt.stderr != "" {
+				if strings.HasPrefix(tt.stderr, "usage:") {
+					assert.True(t, strings.HasPrefix(stderr.String(), tt.stderr), stderr.String())
+				} else {
+					assert.Equal(t, tt.stderr, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+func TestLessonInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(t.Context())
+	l := &Lesson{Name: "99-test", Sections: []Section{
+		{Title: "Waits", Run: func(ctx context.Context, w io.Writer) error {
+			cancel(ErrInterrupted) // as the first Ctrl-C does
+			<-ctx.Done()
+			return ctx.Err()
+		}},
+		{Title: "Never", Run: func(ctx context.Context, w io.Writer) error {
+			t.Error("a section ran after the interrupt")
+			return nil
+		}},
+	}}
+	var stdout, stderr strings.Builder
+	code := l.Run(ctx, nil, &stdout, &stderr)
+	assert.Equal(t, ExitInterrupted, code)
+	assert.Equal(t, "99-test: interrupted\n", stderr.String())
+}
+
+func TestFlagsRanges(t *testing.T) {
+	var d time.Duration
+	var x float64
+	f := NewFlags("04-race/racy", "")
+	f.Duration(&d, "d", time.Second, time.Millisecond, time.Minute, "how long")
+	f.Float(&x, "x", 0.5, 0, 1, "a fraction")
+	f.Check(func() error {
+		if x == 1 && d == time.Minute {
+			return errors.New("-x 1 and -d 1m together are too much")
+		}
+		return nil
+	})
+	assert.EqualError(t, f.Parse([]string{"-d", "2m"}, io.Discard), "-d must be between 1ms and 1m0s, got 2m0s")
+	assert.EqualError(t, f.Parse([]string{"-d", "1s", "-x", "2"}, io.Discard), "-x must be between 0 and 1, got 2")
+	assert.EqualError(t, f.Parse([]string{"-d", "1m", "-x", "1"}, io.Discard), "-x 1 and -d 1m together are too much")
+	var help strings.Builder
+	require.ErrorIs(t, f.Parse([]string{"-h"}, &help), flag.ErrHelp)
+	assert.Contains(t, help.String(), "usage: go run ./04-race/racy [flags]")
+	assert.Contains(t, help.String(), "how long (1ms to 1m0s)")
 }
