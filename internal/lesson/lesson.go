@@ -66,6 +66,9 @@ type Command struct {
 	Flags func(f *Flags)
 	// Run does the command's work on w; ctx is cancelled by Ctrl-C.
 	Run func(ctx context.Context, w io.Writer) error
+	// Commands are subcommands of this one, such as `rpc serve`; a command
+	// with Commands and no Run needs one of them.
+	Commands []Command
 }
 
 // A Lesson is a chapter's program. The zero value of every field but Name is
@@ -152,18 +155,37 @@ func (l *Lesson) Run(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func (l *Lesson) runCommand(ctx context.Context, c Command, args []string, stdout, stderr io.Writer) int {
-	f := NewFlags(l.Name+" "+c.Name, c.Summary)
+	return l.runCommandAt(ctx, c.Name, c, args, stdout, stderr)
+}
+
+// runCommandAt runs c, whose full name (such as "rpc serve") is path.
+func (l *Lesson) runCommandAt(ctx context.Context, path string, c Command, args []string, stdout, stderr io.Writer) int {
+	if len(c.Commands) > 0 && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, sub := range c.Commands {
+			if sub.Name == args[0] {
+				return l.runCommandAt(ctx, path+" "+sub.Name, sub, args[1:], stdout, stderr)
+			}
+		}
+		return l.fail(stderr, 2, fmt.Errorf("%s: unknown command %q (commands: %s; see -h)", path, args[0], names(c.Commands)))
+	}
+	f := NewFlags(l.Name+" "+path, c.Summary)
 	if c.Flags != nil {
 		c.Flags(f)
+	}
+	if len(c.Commands) > 0 {
+		f.extra = func(w io.Writer) { describeCommands(w, l.Name+" "+path, c.Commands) }
 	}
 	if err := f.Parse(args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		return l.fail(stderr, 2, fmt.Errorf("%s: %w", c.Name, err))
+		return l.fail(stderr, 2, fmt.Errorf("%s: %w", path, err))
+	}
+	if c.Run == nil {
+		return l.fail(stderr, 2, fmt.Errorf("%s needs a command: %s (see -h)", path, names(c.Commands)))
 	}
 	if err := c.Run(ctx, stdout); err != nil {
-		return l.end(ctx, stderr, fmt.Errorf("%s: %w", c.Name, err))
+		return l.end(ctx, stderr, fmt.Errorf("%s: %w", path, err))
 	}
 	if ctx.Err() != nil {
 		return l.end(ctx, stderr, ctx.Err())
@@ -185,12 +207,21 @@ func (l *Lesson) fail(stderr io.Writer, code int, err error) int {
 	return code
 }
 
-func (l *Lesson) commandNames() string {
-	var names []string
-	for _, c := range l.Commands {
-		names = append(names, c.Name)
+func (l *Lesson) commandNames() string { return names(l.Commands) }
+
+func names(cmds []Command) string {
+	var ns []string
+	for _, c := range cmds {
+		ns = append(ns, c.Name)
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(ns, ", ")
+}
+
+func describeCommands(w io.Writer, prog string, cmds []Command) {
+	fmt.Fprintln(w, "\ncommands (go run ./"+prog+" COMMAND -h for each one's flags):")
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Summary)
+	}
 }
 
 // describe writes the sections and commands for -h.
@@ -202,10 +233,7 @@ func (l *Lesson) describe(w io.Writer) {
 		}
 	}
 	if len(l.Commands) > 0 {
-		fmt.Fprintln(w, "\ncommands (go run ./"+l.Name+" COMMAND -h for each one's flags):")
-		for _, c := range l.Commands {
-			fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Summary)
-		}
+		describeCommands(w, l.Name, l.Commands)
 	}
 }
 

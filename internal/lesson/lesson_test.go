@@ -68,6 +68,12 @@ func testLesson(ran *[]string) *Lesson {
 				*ran = append(*ran, "serve")
 				return errors.New("port in use")
 			},
+		}, {
+			Name: "rpc", Summary: "net/rpc",
+			Commands: []Command{{Name: "call", Summary: "one call", Run: func(ctx context.Context, w io.Writer) error {
+				*ran = append(*ran, "rpc call")
+				return nil
+			}}},
 		}},
 		Next: "100-more.",
 	}
@@ -94,9 +100,12 @@ func TestLessonRun(t *testing.T) {
 		{name: "bad only", args: []string{"-only", "3"}, code: 2, stderr: "99-test: -only takes section numbers from 1 to 2, got \"3\"\n"},
 		{name: "unknown flag", args: []string{"-x"}, code: 2, stderr: "99-test: flag provided but not defined: -x (see -h)\n"},
 		{name: "bad value", args: []string{"-n", "many"}, code: 2, stderr: "99-test: invalid value \"many\" for flag -n: parse error (see -h)\n"},
-		{name: "unknown command", args: []string{"serv"}, code: 2, stderr: "99-test: unknown command \"serv\" (commands: serve; see -h)\n"},
+		{name: "unknown command", args: []string{"serv"}, code: 2, stderr: "99-test: unknown command \"serv\" (commands: serve, rpc; see -h)\n"},
 		{name: "command error", args: []string{"serve"}, code: 1, ran: []string{"serve"}, stderr: "99-test: serve: port in use\n"},
 		{name: "command extra arg", args: []string{"serve", "now"}, code: 2, stderr: "99-test: serve: unexpected argument \"now\" (all options are flags; see -h)\n"},
+		{name: "nested", args: []string{"rpc", "call"}, code: 0, ran: []string{"rpc call"}},
+		{name: "nested missing", args: []string{"rpc"}, code: 2, stderr: "99-test: rpc needs a command: call (see -h)\n"},
+		{name: "nested unknown", args: []string{"rpc", "cal"}, code: 2, stderr: "99-test: rpc: unknown command \"cal\" (commands: call; see -h)\n"},
 		{name: "command help", args: []string{"serve", "-h"}, code: 0, stderr: "usage: go run ./99-test serve [flags]\n\nserve forever\n"},
 	}
 	for _, tt := range tests {
