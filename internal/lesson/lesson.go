@@ -87,6 +87,12 @@ type Lesson struct {
 	Commands []Command
 	// Next is printed as "Next: ..." after the last section.
 	Next string
+	// Around, if set, wraps the sections that run: it receives their numbers
+	// (1-based, in the order they will run) and must call run once and
+	// return its error, or an error of its own. Chapters use it for what
+	// spans sections: building the broken-on-purpose children in parallel
+	// before, removing them after, a trace, a check that nothing leaked.
+	Around func(ctx context.Context, w io.Writer, sections []int, run func() error) error
 }
 
 // Main runs the lesson with the process's arguments and standard streams and
@@ -138,15 +144,29 @@ func (l *Lesson) Run(ctx context.Context, args []string, stdout, stderr io.Write
 			sel = append(sel, i+1)
 		}
 	}
-	for _, n := range sel {
-		s := l.Sections[n-1]
-		fmt.Fprintf(stdout, "\n== %d. %s ==\n", n, s.Title)
-		if err := s.Run(ctx, stdout); err != nil {
-			return l.end(ctx, stderr, err)
+	run := func() error {
+		for _, n := range sel {
+			s := l.Sections[n-1]
+			fmt.Fprintf(stdout, "\n== %d. %s ==\n", n, s.Title)
+			if err := s.Run(ctx, stdout); err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 		}
-		if ctx.Err() != nil {
-			return l.end(ctx, stderr, ctx.Err())
-		}
+		return nil
+	}
+	if l.Around != nil {
+		err = l.Around(ctx, stdout, sel, run)
+	} else {
+		err = run()
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return l.end(ctx, stderr, err)
 	}
 	if l.Next != "" && slices.Contains(sel, len(l.Sections)) {
 		fmt.Fprintf(stdout, "\nNext: %s\n", l.Next)

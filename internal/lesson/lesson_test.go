@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,15 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lets the test binary play a lesson as a child process, as
+// os/exec's tests do: with childEnv set it runs that lesson's Main and never
+// reaches the tests.
+func TestMain(m *testing.M) {
+	if name, ok := os.LookupEnv(childEnv); ok {
+		runChild(name)
+	}
+	goleak.VerifyTestMain(m)
+}
 
 func TestParseOnly(t *testing.T) {
 	tests := []struct {
@@ -43,6 +52,37 @@ func TestParseOnly(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// childEnv names the lesson a child test binary plays; see TestMain.
+const childEnv = "GOCOURSE_LESSON_CHILD"
+
+// runChild plays one of the lessons the interrupt tests start as children,
+// and exits. Each says "ready" once its section is running.
+func runChild(name string) {
+	ready := func(w io.Writer) { fmt.Fprintln(w, "ready") }
+	sections := map[string]func(ctx context.Context, w io.Writer) error{
+		// patient listens to its context, as every section should.
+		"patient": func(ctx context.Context, w io.Writer) error {
+			ready(w)
+			<-ctx.Done()
+			return ctx.Err()
+		},
+		// stubborn does not, so only the second Ctrl-C can end it.
+		"stubborn": func(ctx context.Context, w io.Writer) error {
+			ready(w)
+			for {
+				time.Sleep(time.Hour)
+			}
+		},
+	}
+	run, ok := sections[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "no child lesson %q\n", name)
+		os.Exit(2)
+	}
+	l := &Lesson{Name: "99-test", Sections: []Section{{Title: name, Run: run}}, Next: "never printed"}
+	l.Main()
 }
 
 func testLesson(ran *[]string) *Lesson {
@@ -149,6 +189,37 @@ func TestLessonInterrupted(t *testing.T) {
 	code := l.Run(ctx, nil, &stdout, &stderr)
 	assert.Equal(t, ExitInterrupted, code)
 	assert.Equal(t, "99-test: interrupted\n", stderr.String())
+}
+
+func TestAround(t *testing.T) {
+	var got []int
+	var stdout strings.Builder
+	l := &Lesson{
+		Name: "99-test",
+		Sections: []Section{
+			{Title: "One", Run: func(ctx context.Context, w io.Writer) error { return nil }},
+			{Title: "Two", Run: func(ctx context.Context, w io.Writer) error { return nil }},
+			{Title: "Three", Run: func(ctx context.Context, w io.Writer) error { return nil }},
+		},
+		Around: func(ctx context.Context, w io.Writer, sections []int, run func() error) error {
+			got = sections
+			fmt.Fprintln(w, "before")
+			err := run()
+			fmt.Fprintln(w, "after")
+			return err
+		},
+		Next: "100-more.",
+	}
+	require.Equal(t, 0, l.Run(t.Context(), []string{"-only", "3,1"}, &stdout, io.Discard))
+	assert.Equal(t, []int{3, 1}, got)
+	assert.Equal(t, "before\n\n== 3. Three ==\n\n== 1. One ==\nafter\n\nNext: 100-more.\n", stdout.String())
+
+	l.Around = func(ctx context.Context, w io.Writer, sections []int, run func() error) error {
+		return errors.New("cannot build the children")
+	}
+	var stderr strings.Builder
+	assert.Equal(t, 1, l.Run(t.Context(), nil, io.Discard, &stderr))
+	assert.Equal(t, "99-test: cannot build the children\n", stderr.String())
 }
 
 func TestFlagsRanges(t *testing.T) {
