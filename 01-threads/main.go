@@ -1,9 +1,9 @@
 // Command 01-threads is the first lesson: what a thread is, in Go.
 //
-// It follows the seed tutorial's "What is a thread?": a thread is created
-// with a function and its arguments, started, and joined; it shares its
-// process's memory. In Go the unit is the goroutine, and each section below
-// shows one part of the story, printing what really happened.
+// It follows the tutorial's "What is a thread?": a thread is created with a
+// function and its arguments, started, and joined; it shares its process's
+// memory. In Go the unit is the goroutine, and each section below shows one
+// part of the story, printing what really happened.
 //
 //	go run ./01-threads                 # the whole lesson, a few seconds
 //	go run ./01-threads -limit 5000000  # more prime-counting work
@@ -12,14 +12,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"runtime/trace"
-	"slices"
 	"strings"
 	"time"
 
@@ -35,135 +32,90 @@ type config struct {
 	width    int    // columns of the timelines
 	children bool   // build and run the broken programs (needs the go command)
 	trace    string // write a runtime/trace file here
-	only     []int  // run only these sections; nil means all
 }
 
-// sections is how many numbered sections the lesson has.
-const sections = 6
+var cfg config
 
-// wants reports whether section n is to run.
-func (c config) wants(n int) bool { return len(c.only) == 0 || slices.Contains(c.only, n) }
-
-// parseFlags reads the command line. Errors come back as one line that
-// names the flag and what it must be.
-func parseFlags(args []string, stderr io.Writer) (config, error) {
-	c := config{}
-	fs := flag.NewFlagSet("01-threads", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.IntVar(&c.parked, "parked", 10_000, "goroutines to park while counting threads and memory")
-	fs.IntVar(&c.limit, "limit", 2_000_000, "count the primes below this number")
-	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "goroutines that share the prime counting")
-	fs.IntVar(&c.width, "width", 60, "columns of the timelines")
-	fs.BoolVar(&c.children, "children", true, "build and run the broken-on-purpose programs as child processes")
-	fs.StringVar(&c.trace, "trace", "", "write a runtime/trace `file` for go tool trace")
-	only := fs.String("only", "", "run only these `sections`, comma-separated, such as 1,4")
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	sel, err := lesson.ParseOnly(*only, sections, "section")
-	if err != nil {
-		return c, err
-	}
-	c.only = sel
-	switch {
-	case fs.NArg() > 0:
-		return c, fmt.Errorf("unexpected argument %q (all options are flags; see -h)", fs.Arg(0))
-	case c.parked < 1 || c.parked > 10_000_000:
-		return c, fmt.Errorf("-parked must be between 1 and 10000000, got %d", c.parked)
-	case c.limit < 2 || c.limit > 1_000_000_000:
-		return c, fmt.Errorf("-limit must be between 2 and 1000000000, got %d", c.limit)
-	case c.workers < 1 || c.workers > 1024:
-		return c, fmt.Errorf("-workers must be between 1 and 1024, got %d", c.workers)
-	case c.width < 10 || c.width > 400:
-		return c, fmt.Errorf("-width must be between 10 and 400, got %d", c.width)
-	}
-	return c, nil
-}
-
-func main() {
-	c, err := parseFlags(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "01-threads:", err)
-		os.Exit(2)
-	}
-	if err := run(c, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "01-threads:", err)
-		os.Exit(1)
-	}
-}
-
-// run tells the lesson, section by section.
-func run(c config, w io.Writer) (err error) {
-	if c.trace != "" {
-		f, err := os.Create(c.trace)
-		if err != nil {
-			return fmt.Errorf("cannot write the trace: %w", err)
-		}
-		if err := trace.Start(f); err != nil {
-			f.Close()
-			return fmt.Errorf("cannot start the trace: %w", err)
-		}
-		defer func() {
-			trace.Stop()
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = cerr
+var chapter = &lesson.Lesson{
+	Name:  "01-threads",
+	Title: "Threads in Go: start and join goroutines, share memory, split work.",
+	Flags: func(f *lesson.Flags) {
+		f.Int(&cfg.parked, "parked", 10_000, 1, 10_000_000, "goroutines to park while counting threads and memory")
+		f.Int(&cfg.limit, "limit", 2_000_000, 2, 1_000_000_000, "count the primes below this number")
+		f.Int(&cfg.workers, "workers", runtime.GOMAXPROCS(0), 1, 1024, "goroutines that share the prime counting")
+		f.Int(&cfg.width, "width", 60, 10, 400, "columns of the timelines")
+		f.BoolVar(&cfg.children, "children", true, "build and run the broken-on-purpose programs as child processes")
+		f.StringVar(&cfg.trace, "trace", "", "write a runtime/trace `file` for go tool trace")
+	},
+	Sections: []lesson.Section{
+		{Title: "Start and join", Run: func(ctx context.Context, w io.Writer) error {
+			showJoins(w)
+			return nil
+		}},
+		{Title: "Thread, Start, Join: the Python and Java model in Go", Run: func(ctx context.Context, w io.Writer) error {
+			showThread(w)
+			return nil
+		}},
+		{Title: "One address space", Run: func(ctx context.Context, w io.Writer) error {
+			showShared(w)
+			if !cfg.children {
+				return nil
 			}
-			if err == nil {
-				fmt.Fprintf(w, "\ntrace written to %s; open it with: go tool trace %s\n", c.trace, c.trace)
-			}
-		}()
-	}
+			return showChild(ctx, w, "./01-threads/testdata/oldloop")
+		}},
+		{Title: "Forget the join", Run: showNoJoin},
+		{Title: "Goroutines are not OS threads", Run: func(ctx context.Context, w io.Writer) error {
+			showCost(w, cfg.parked)
+			return nil
+		}},
+		{Title: "Splitting CPU-bound work", Run: func(ctx context.Context, w io.Writer) error {
+			showSplit(w, cfg.limit, cfg.workers, cfg.width)
+			return nil
+		}},
+	},
+	Around: withTrace,
+	Next:   "02-critical-section, where goroutines stop writing to their own\nslots and start sharing one variable.",
+}
+
+func main() { chapter.Main() }
+
+// withTrace runs the sections, under runtime/trace when -trace asks, and
+// removes the children's binaries afterwards.
+func withTrace(ctx context.Context, w io.Writer, _ []int, run func() error) (err error) {
 	defer harness.Cleanup()
+	if cfg.trace == "" {
+		return run()
+	}
+	f, err := os.Create(cfg.trace)
+	if err != nil {
+		return fmt.Errorf("cannot write the trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return fmt.Errorf("cannot start the trace: %w", err)
+	}
+	err = run()
+	trace.Stop()
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err == nil {
+		fmt.Fprintf(w, "\ntrace written to %s; open it with: go tool trace %s\n", cfg.trace, cfg.trace)
+	}
+	return err
+}
 
-	if c.wants(1) {
-		section(w, "1. Start and join")
-		showJoins(w)
-	}
-	if c.wants(2) {
-		section(w, "2. Thread, Start, Join: the Python and Java model in Go")
-		showThread(w)
-	}
-	if c.wants(3) {
-		section(w, "3. One address space")
-		showShared(w)
-		if c.children {
-			if err := showChild(w, "./01-threads/testdata/oldloop"); err != nil {
-				return err
-			}
-		}
-	}
-	if c.wants(4) {
-		section(w, "4. Forget the join")
-		if c.children {
-			if err := showChild(w, "./01-threads/nojoin"); err != nil {
-				return err
-			}
-			fmt.Fprintln(w, "no worker printed \"finished\": main returned, and the program ended with them")
-		} else {
-			fmt.Fprintln(w, "(skipped: -children=false)")
-		}
-	}
-	if c.wants(5) {
-		section(w, "5. Goroutines are not OS threads")
-		showCost(w, c.parked)
-	}
-	if c.wants(6) {
-		section(w, "6. Splitting CPU-bound work")
-		showSplit(w, c.limit, c.workers, c.width)
-	}
-	if !c.wants(sections) {
+// showNoJoin runs the program that forgets to join its goroutines.
+func showNoJoin(ctx context.Context, w io.Writer) error {
+	if !cfg.children {
+		fmt.Fprintln(w, "(skipped: -children=false)")
 		return nil
 	}
-	fmt.Fprintln(w, "\nNext: 02-critical-section, where goroutines stop writing to their own")
-	fmt.Fprintln(w, "slots and start sharing one variable.")
+	if err := showChild(ctx, w, "./01-threads/nojoin"); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "no worker printed \"finished\": main returned, and the program ended with them")
 	return nil
-}
-
-func section(w io.Writer, title string) {
-	fmt.Fprintf(w, "\n== %s ==\n", title)
 }
 
 // showThread uses the Thread type the way Python code uses threading.Thread.
@@ -184,11 +136,12 @@ func showThread(w io.Writer) {
 
 // showChild builds a program, runs it as a child process and prints what it
 // printed, indented, with its exit status.
-func showChild(w io.Writer, pkg string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+func showChild(ctx context.Context, w io.Writer, pkg string) error {
 	res, err := harness.Run(ctx, pkg, harness.Options{Timeout: 20 * time.Second})
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("cannot run %s (run the lesson from the course's source, with go on the PATH, or pass -children=false): %w", pkg, err)
 	}
 	fmt.Fprintf(w, "$ go run %s\n", pkg)

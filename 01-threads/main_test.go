@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -12,64 +10,40 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
 
-func TestParseFlags(t *testing.T) {
+func TestFlags(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		wantErr string
-		check   func(t *testing.T, c config)
+		args []string
+		want string
 	}{
-		{name: "defaults", check: func(t *testing.T, c config) {
-			assert.Equal(t, 10_000, c.parked)
-			assert.Equal(t, 2_000_000, c.limit)
-			assert.True(t, c.children)
-		}},
-		{name: "sizes", args: []string{"-parked", "5", "-limit", "100", "-workers", "3"}, check: func(t *testing.T, c config) {
-			assert.Equal(t, config{parked: 5, limit: 100, workers: 3, width: 60, children: true}, c)
-		}},
-		{name: "zero workers", args: []string{"-workers", "0"}, wantErr: "-workers must be between 1 and 1024, got 0"},
-		{name: "negative parked", args: []string{"-parked", "-1"}, wantErr: "-parked must be between 1 and 10000000, got -1"},
-		{name: "limit too small", args: []string{"-limit", "1"}, wantErr: "-limit must be between 2"},
-		{name: "narrow timeline", args: []string{"-width", "3"}, wantErr: "-width must be between 10 and 400"},
-		{name: "only some sections", args: []string{"-only", "2, 5"}, check: func(t *testing.T, c config) {
-			assert.Equal(t, []int{2, 5}, c.only)
-			assert.True(t, c.wants(5))
-			assert.False(t, c.wants(1))
-		}},
-		{name: "only an unknown section", args: []string{"-only", "7"}, wantErr: `-only takes section numbers from 1 to 6, got "7"`},
-		{name: "only garbage", args: []string{"-only", "1,x"}, wantErr: `got "x"`},
-		{name: "stray argument", args: []string{"extra"}, wantErr: `unexpected argument "extra"`},
-		{name: "not a number", args: []string{"-limit", "lots"}, wantErr: `invalid value "lots" for flag -limit`},
-		{name: "unknown flag", args: []string{"-fast"}, wantErr: "flag provided but not defined: -fast"},
+		{[]string{"-workers", "0"}, "01-threads: -workers must be between 1 and 1024, got 0\n"},
+		{[]string{"-parked", "-1"}, "01-threads: -parked must be between 1 and 10000000, got -1\n"},
+		{[]string{"-limit", "1"}, "01-threads: -limit must be between 2 and 1000000000, got 1\n"},
+		{[]string{"-width", "3"}, "01-threads: -width must be between 10 and 400, got 3\n"},
+		{[]string{"-only", "7"}, "01-threads: -only takes section numbers from 1 to 6, got \"7\"\n"},
+		{[]string{"extra"}, "01-threads: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		{[]string{"-limit", "lots"}, "01-threads: invalid value \"lots\" for flag -limit: parse error (see -h)\n"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseFlags(tt.args, io.Discard)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.NotContains(t, err.Error(), "\n", "an error is one line")
-				return
-			}
-			require.NoError(t, err)
-			tt.check(t, c)
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, errs, code := lessontest.Run(t, chapter, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, tt.want, errs)
+			assert.Empty(t, out)
 		})
 	}
 }
 
 // The lesson as a learner runs it, with small sizes: every section appears,
 // in order, and the prime counts agree.
-func TestRunTellsTheWholeStory(t *testing.T) {
-	var b strings.Builder
-	c := config{parked: 100, limit: 10_000, workers: 3, width: 40, children: true}
-	require.NoError(t, run(c, &b))
-	out := b.String()
-	last := -1
-	for _, want := range []string{
+func TestLessonTellsTheWholeStory(t *testing.T) {
+	out, errs, code := lessontest.Run(t, chapter, "-parked", "100", "-limit", "10000", "-workers", "3", "-width", "40")
+	require.Equal(t, 0, code, errs)
+	lessontest.InOrder(t, out,
 		"== 1. Start and join ==",
 		"== 2. Thread, Start, Join",
 		"== 3. One address space ==",
@@ -83,40 +57,41 @@ func TestRunTellsTheWholeStory(t *testing.T) {
 		"3 goroutines, split by ranges: 1229 primes",
 		"3 goroutines, split by blocks: 1229 primes",
 		"Next: 02-critical-section",
-	} {
-		i := strings.Index(out, want)
-		require.GreaterOrEqual(t, i, 0, "missing %q in:\n%s", want, out)
-		assert.Greater(t, i, last, "%q is out of order", want)
-		last = i
-	}
+	)
 	assert.NotRegexp(t, `worker \d: finished`, out, "a worker of nojoin outlived main")
 }
 
-func TestRunOnlyOneSection(t *testing.T) {
-	var b strings.Builder
-	require.NoError(t, run(config{parked: 10, limit: 100, workers: 2, width: 20, only: []int{2}}, &b))
-	assert.Equal(t, 1, strings.Count(b.String(), "== "), b.String())
-	assert.Contains(t, b.String(), "== 2. Thread")
-	assert.NotContains(t, b.String(), "Next:")
+func TestOnlyOneSection(t *testing.T) {
+	out, errs, code := lessontest.Run(t, chapter, "-only", "2")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, 1, strings.Count(out, "== "), out)
+	assert.Contains(t, out, "== 2. Thread")
+	assert.NotContains(t, out, "Next:")
 }
 
-func TestRunWritesATrace(t *testing.T) {
+func TestWithoutChildren(t *testing.T) {
+	out, errs, code := lessontest.Run(t, chapter, "-only", "4", "-children=false")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "(skipped: -children=false)")
+}
+
+func TestLessonWritesATrace(t *testing.T) {
 	file := t.TempDir() + "/lesson.trace"
-	var b strings.Builder
-	require.NoError(t, run(config{parked: 10, limit: 1000, workers: 2, width: 20, trace: file}, &b))
-	assert.Contains(t, b.String(), "go tool trace "+file)
+	out, errs, code := lessontest.Run(t, chapter, "-only", "2", "-trace", file)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "go tool trace "+file)
 	assert.FileExists(t, file)
 
-	err := run(config{parked: 10, limit: 1000, workers: 2, width: 20, trace: t.TempDir() + "/no/such/dir/t"}, io.Discard)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "cannot write the trace")
+	_, errs, code = lessontest.Run(t, chapter, "-only", "2", "-trace", t.TempDir()+"/no/such/dir/t")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "01-threads: cannot write the trace")
 }
 
 // The broken program really loses its workers: the child exits 0 having
 // printed only main's lines.
 func TestNoJoinLosesItsWorkers(t *testing.T) {
 	for _, race := range []bool{false, true} {
-		res, err := harness.Run(context.Background(), "./01-threads/nojoin", harness.Options{Race: race, Timeout: 30 * time.Second})
+		res, err := harness.Run(t.Context(), "./01-threads/nojoin", harness.Options{Race: race, Timeout: 30 * time.Second})
 		require.NoError(t, err)
 		assert.Equal(t, 0, res.ExitCode, res.String())
 		assert.Equal(t, "main: started 3 workers\nmain: returning without joining them\n", res.Stdout)
@@ -127,14 +102,14 @@ func TestNoJoinLosesItsWorkers(t *testing.T) {
 // testdata/oldloop declares go1.21, so its loop shares one variable: every
 // goroutine sees the final value. And go vet says so.
 func TestOldLoopSemantics(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./01-threads/testdata/oldloop", harness.Options{})
+	res, err := harness.Run(t.Context(), "./01-threads/testdata/oldloop", harness.Options{})
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.ExitCode, res.String())
 	assert.Equal(t, "loop variable seen by 3 goroutines (Go 1.21 rules): [3 3 3]\n", res.Stdout)
 
 	root, err := harness.ModuleRoot()
 	require.NoError(t, err)
-	vet := harness.Command(context.Background(), "go", "vet", "./01-threads/testdata/oldloop")
+	vet := harness.Command(t.Context(), "go", "vet", "./01-threads/testdata/oldloop")
 	vet.Dir = root
 	out, err := vet.CombinedOutput()
 	require.Error(t, err, "go vet should fail on the old loop")
@@ -142,7 +117,7 @@ func TestOldLoopSemantics(t *testing.T) {
 }
 
 func TestMainExitsWithOneLineOnABadFlag(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./01-threads", harness.Options{Args: []string{"-workers", "0"}})
+	res, err := harness.Run(t.Context(), "./01-threads", harness.Options{Args: []string{"-workers", "0"}})
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode)
 	assert.Equal(t, "01-threads: -workers must be between 1 and 1024, got 0\n", res.Stderr)

@@ -362,15 +362,19 @@ func (f *Flags) Check(rule func() error) { f.checks = append(f.checks, rule) }
 
 // Usage writes the -h text to w.
 func (f *Flags) Usage(w io.Writer) {
-	fmt.Fprintf(w, "usage: go run ./%s [flags]\n", f.prog)
+	has := false
+	f.VisitAll(func(*flag.Flag) { has = true })
+	args := ""
+	if has {
+		args = " [flags]"
+	}
+	fmt.Fprintf(w, "usage: go run ./%s%s\n", f.prog, args)
 	if f.summary != "" {
 		fmt.Fprintf(w, "\n%s\n", f.summary)
 	}
 	if f.extra != nil {
 		f.extra(w)
 	}
-	has := false
-	f.VisitAll(func(*flag.Flag) { has = true })
 	if has {
 		fmt.Fprintln(w, "\nflags:")
 		f.SetOutput(w)

@@ -146,7 +146,7 @@ func TestLessonRun(t *testing.T) {
 		{name: "nested", args: []string{"rpc", "call"}, code: 0, ran: []string{"rpc call"}},
 		{name: "nested missing", args: []string{"rpc"}, code: 2, stderr: "99-test: rpc needs a command: call (see -h)\n"},
 		{name: "nested unknown", args: []string{"rpc", "cal"}, code: 2, stderr: "99-test: rpc: unknown command \"cal\" (commands: call; see -h)\n"},
-		{name: "command help", args: []string{"serve", "-h"}, code: 0, stderr: "usage: go run ./99-test serve [flags]\n\nserve forever\n"},
+		{name: "command help", args: []string{"serve", "-h"}, code: 0, stderr: "usage: go run ./99-test serve\n\nserve forever\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,4 +241,10 @@ func TestFlagsRanges(t *testing.T) {
 	require.ErrorIs(t, f.Parse([]string{"-h"}, &help), flag.ErrHelp)
 	assert.Contains(t, help.String(), "usage: go run ./04-race/racy [flags]")
 	assert.Contains(t, help.String(), "how long (1ms to 1m0s)")
+
+	help.Reset()
+	require.ErrorIs(t, NewFlags("01-threads/nojoin", "Broken on purpose.").Parse([]string{"-h"}, &help), flag.ErrHelp)
+	assert.Equal(t, "usage: go run ./01-threads/nojoin\n\nBroken on purpose.\n", help.String())
+	assert.EqualError(t, NewFlags("01-threads/nojoin", "").Parse([]string{"now"}, io.Discard),
+		`unexpected argument "now" (all options are flags; see -h)`)
 }
