@@ -25,6 +25,7 @@ type parkReport struct {
 	Parked        int     // goroutines started and blocked
 	GOMAXPROCS    int     // goroutines that can run Go code at once
 	NumGoroutine  int     // runtime.NumGoroutine while they were parked
+	Others        int     // runtime.NumGoroutine before they started
 	OSThreads     int     // the process's threads from /proc/self/status; -1 where absent
 	RuntimeThread uint64  // the runtime's own count (/sched/threads/total)
 	StackPerG     float64 // bytes of goroutine stack per parked goroutine
@@ -53,6 +54,7 @@ func readMem() memSample {
 func parkGoroutines(n int) parkReport {
 	runtime.GC() // start from a settled heap so the difference is theirs
 	before := readMem()
+	others := runtime.NumGoroutine()
 
 	release := make(chan struct{})
 	var ready, done sync.WaitGroup
@@ -70,6 +72,7 @@ func parkGoroutines(n int) parkReport {
 		Parked:        n,
 		GOMAXPROCS:    runtime.GOMAXPROCS(0),
 		NumGoroutine:  runtime.NumGoroutine(),
+		Others:        others,
 		OSThreads:     osThreads(),
 		RuntimeThread: after.threads,
 		StackPerG:     perG(after.stacks, before.stacks, n),
@@ -118,7 +121,7 @@ func parseThreads(r io.Reader) (int, bool) {
 func showCost(w io.Writer, n int) {
 	r := parkGoroutines(n)
 	fmt.Fprintf(w, "goroutines parked:           %d\n", r.Parked)
-	fmt.Fprintf(w, "runtime.NumGoroutine():      %d (the parked ones and main)\n", r.NumGoroutine)
+	fmt.Fprintf(w, "runtime.NumGoroutine():      %d (%d parked + %d already running, main among them)\n", r.NumGoroutine, r.Parked, r.Others)
 	fmt.Fprintf(w, "GOMAXPROCS:                  %d (goroutines running Go code at any instant)\n", r.GOMAXPROCS)
 	if r.OSThreads >= 0 {
 		fmt.Fprintf(w, "OS threads (/proc):          %d\n", r.OSThreads)

@@ -8,56 +8,71 @@
 package main
 
 import (
+	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/gocourse/concurrency/internal/lesson"
 	"github.com/gocourse/concurrency/internal/timeline"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
-
-// run is the whole lesson; it returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "02-critical-section:", err)
-		return 2
-	}
-	ok := true
-	if cfg.runs(1) {
-		ok = banks(stdout, cfg)
-	}
-	if cfg.runs(2) {
-		gap(stdout, cfg, 2)
-		once(stdout)
-	}
-	if cfg.runs(3) {
-		gap(stdout, cfg, 3)
-		buffers(stdout)
-	}
-	if cfg.runs(4) {
-		gap(stdout, cfg, 4)
-		lockScope(stdout, cfg.slow)
-	}
-	if len(cfg.only) == 0 {
-		fmt.Fprintln(stdout, "\nBroken on purpose, to run alone:")
-		fmt.Fprintln(stdout, "   go run ./02-critical-section/reentrant          a Go mutex is not reentrant: deadlock")
-		fmt.Fprintln(stdout, "   go vet ./02-critical-section/testdata/copylock  a copied mutex locks nothing")
-	}
-	if !ok {
-		return 1
-	}
-	return 0
+// config is what the lesson's flags can change; the defaults tell the story
+// in well under a second.
+type config struct {
+	workers   int
+	transfers int
+	accounts  int
+	slow      time.Duration
 }
+
+var cfg config
+
+var chapter = &lesson.Lesson{
+	Name:  "02-critical-section",
+	Title: "Critical sections: one shared bank protected five ways, sync.Once, a bounded buffer, lock scope.",
+	Flags: func(f *lesson.Flags) {
+		f.Int(&cfg.workers, "workers", 8, 1, 10_000, "goroutines making transfers at the same time")
+		f.Int(&cfg.transfers, "transfers", 2000, 1, 10_000_000, "transfers each worker attempts")
+		f.Int(&cfg.accounts, "accounts", 10, 2, 10_000, "accounts in the bank, each starting with 100 (a transfer needs two)")
+		f.Duration(&cfg.slow, "slow", 30*time.Millisecond, time.Nanosecond, time.Second, "how long the slow fetch in section 4 takes")
+	},
+	Sections: []lesson.Section{
+		{Title: "One bank, five protections", Run: func(ctx context.Context, w io.Writer) error {
+			if !banks(w, cfg) {
+				return errors.New("a bank did not keep its books (see above)")
+			}
+			return nil
+		}},
+		{Title: "sync.Once", Run: func(ctx context.Context, w io.Writer) error {
+			once(w)
+			return nil
+		}},
+		{Title: "Bounded buffer: sync.Cond and a channel", Run: func(ctx context.Context, w io.Writer) error {
+			buffers(w)
+			return nil
+		}},
+		{Title: "Keep critical sections small", Run: func(ctx context.Context, w io.Writer) error {
+			lockScope(w, cfg.slow)
+			return nil
+		}},
+	},
+	Around: func(ctx context.Context, w io.Writer, sections []int, run func() error) error {
+		if err := run(); err != nil || len(sections) < 4 {
+			return err
+		}
+		fmt.Fprintln(w, "\nBroken on purpose, to run alone:")
+		fmt.Fprintln(w, "   go run ./02-critical-section/reentrant          a Go mutex is not reentrant: deadlock")
+		fmt.Fprintln(w, "   go vet ./02-critical-section/testdata/copylock  a copied mutex locks nothing")
+		return nil
+	},
+	Next: "03-deadlock, where two goroutines each hold a lock the other wants.",
+}
+
+func main() { chapter.Main() }
 
 // banks runs the same stress on every implementation and reports whether
 // all of them kept their invariants.
@@ -68,9 +83,9 @@ func banks(w io.Writer, cfg config) bool {
 		Workers: cfg.workers, Transfers: cfg.transfers, MaxAmount: each / 2,
 		Readers: 2, MaxReads: 300_000, Seed: 2,
 	}
-	fmt.Fprintf(w, "1. One bank, five protections: %d workers × %d random transfers between %d accounts of %d,\n",
+	fmt.Fprintf(w, "%d workers × %d random transfers between %d accounts of %d,\n",
 		cfg.workers, cfg.transfers, cfg.accounts, each)
-	fmt.Fprintf(w, "   while %d readers call Total() and Balance()\n", scfg.Readers)
+	fmt.Fprintf(w, "while %d readers call Total() and Balance()\n", scfg.Readers)
 	ok := true
 	for _, impl := range Implementations {
 		b := impl.New(initial)
@@ -106,7 +121,7 @@ func once(w io.Writer) {
 	for _, r := range got {
 		same = same && r == got[0]
 	}
-	fmt.Fprintf(w, "2. sync.Once: %d goroutines asked for EUR at once; the table was loaded %d time(s); all saw %.2f: %t\n",
+	fmt.Fprintf(w, "%d goroutines asked for EUR at once; the table was loaded %d time(s); all saw %.2f: %t\n",
 		callers, rates.Loads(), got[0], same)
 }
 
@@ -115,7 +130,7 @@ func buffers(w io.Writer) {
 	const capacity, producers, consumers, items = 4, 3, 2, 100
 	n := producers * items
 	want := int64(n * (n + 1) / 2)
-	fmt.Fprintf(w, "3. Bounded buffer of %d: %d producers × %d values → %d consumers\n", capacity, producers, items, consumers)
+	fmt.Fprintf(w, "capacity %d: %d producers × %d values → %d consumers\n", capacity, producers, items, consumers)
 	for _, q := range []struct {
 		name string
 		q    Queue[int]
@@ -133,7 +148,7 @@ func buffers(w io.Writer) {
 // narrower in proportion to the time it should take, so both share a scale.
 func lockScope(w io.Writer, slow time.Duration) {
 	const workers, width = 3, 60
-	fmt.Fprintf(w, "4. Keep critical sections small: %d workers each fetch a rate (%s) and add to one balance\n", workers, slow)
+	fmt.Fprintf(w, "%d workers each fetch a rate (%s) and add to one balance\n", workers, slow)
 	for _, hold := range []bool{true, false} {
 		var rec timeline.Recorder
 		balance, took := Deposits(&rec, new(sync.Mutex), workers, slow, hold)
@@ -159,14 +174,4 @@ func lanes(n int) []string {
 		out[i] = fmt.Sprintf("worker %d", i+1)
 	}
 	return out
-}
-
-// gap prints the blank line between part n and an earlier part, if one ran.
-func gap(w io.Writer, cfg config, n int) {
-	for i := 1; i < n; i++ {
-		if cfg.runs(i) {
-			fmt.Fprintln(w)
-			return
-		}
-	}
 }

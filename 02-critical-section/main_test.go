@@ -11,36 +11,28 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
 
 // The lesson itself, run in-process with small numbers: every bank keeps
-// its books and every part of the story is there, in order.
-func TestRunTellsTheStory(t *testing.T) {
-	var out, errs strings.Builder
-	code := run([]string{"-workers", "4", "-transfers", "300", "-slow", "5ms"}, &out, &errs)
-	require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errs.String(), out.String())
-	assert.Empty(t, errs.String())
-	s := out.String()
+// its books and every section of the story is there, in order.
+func TestLessonTellsTheStory(t *testing.T) {
+	s, errs, code := lessontest.Run(t, chapter, "-workers", "4", "-transfers", "300", "-slow", "5ms")
+	require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errs, s)
+	assert.Empty(t, errs)
 	assert.Equal(t, len(Implementations), strings.Count(s, "books balance,"), s)
 	assert.NotContains(t, s, "BROKEN")
 	for _, impl := range Implementations {
 		assert.Contains(t, s, "   "+impl.Name+" ")
 	}
-	parts := []string{"1. One bank", "2. sync.Once", "loaded 1 time(s)", "all saw 1.08: true",
-		"3. Bounded buffer", "sync.Cond received 300 values, sum 45150 (want 45150)",
+	lessontest.InOrder(t, s, "== 1. One bank, five protections ==", "4 workers × 300 random transfers",
+		"== 2. sync.Once ==", "loaded 1 time(s)", "all saw 1.08: true",
+		"== 3. Bounded buffer", "sync.Cond received 300 values, sum 45150 (want 45150)",
 		"channel   received 300 values, sum 45150 (want 45150)",
-		"4. Keep critical sections small", "lock held across the fetch: balance 324",
-		"only the add is locked: balance 324", "Broken on purpose"}
-	last := -1
-	for _, p := range parts {
-		i := strings.Index(s, p)
-		if assert.GreaterOrEqual(t, i, 0, "missing %q in\n%s", p, s) {
-			assert.Greater(t, i, last, "%q is out of order", p)
-			last = i
-		}
-	}
+		"== 4. Keep critical sections small ==", "lock held across the fetch: balance 324",
+		"only the add is locked: balance 324", "Broken on purpose", "Next: 03-deadlock")
 }
 
 func TestBadFlags(t *testing.T) {
@@ -48,44 +40,38 @@ func TestBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-workers", "0"}, "02-critical-section: -workers must be ≥ 1, got 0\n"},
-		{[]string{"-transfers", "-1"}, "02-critical-section: -transfers must be ≥ 1, got -1\n"},
-		{[]string{"-accounts", "1"}, "02-critical-section: -accounts must be ≥ 2 (a transfer needs two), got 1\n"},
+		{[]string{"-workers", "0"}, "02-critical-section: -workers must be between 1 and 10000, got 0\n"},
+		{[]string{"-transfers", "-1"}, "02-critical-section: -transfers must be between 1 and 10000000, got -1\n"},
+		{[]string{"-accounts", "1"}, "02-critical-section: -accounts must be between 2 and 10000, got 1\n"},
 		{[]string{"-slow", "2s"}, "02-critical-section: -slow must be between 1ns and 1s, got 2s\n"},
-		{[]string{"-workers", "many"}, "02-critical-section: invalid value \"many\" for flag -workers: parse error\n"},
-		{[]string{"-nope"}, "02-critical-section: flag provided but not defined: -nope\n"},
-		{[]string{"extra"}, "02-critical-section: unexpected argument \"extra\"\n"},
-		{[]string{"-only", "1,5"}, "02-critical-section: -only takes part numbers from 1 to 4, got \"5\"\n"},
-		{[]string{"-only", "x"}, "02-critical-section: -only takes part numbers from 1 to 4, got \"x\"\n"},
+		{[]string{"-workers", "many"}, "02-critical-section: invalid value \"many\" for flag -workers: parse error (see -h)\n"},
+		{[]string{"-nope"}, "02-critical-section: flag provided but not defined: -nope (see -h)\n"},
+		{[]string{"extra"}, "02-critical-section: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		{[]string{"-only", "1,5"}, "02-critical-section: -only takes section numbers from 1 to 4, got \"5\"\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var out, errs strings.Builder
-			assert.Equal(t, 2, run(tt.args, &out, &errs))
-			assert.Equal(t, tt.want, errs.String())
-			assert.Empty(t, out.String())
+			out, errs, code := lessontest.Run(t, chapter, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, tt.want, errs)
+			assert.Empty(t, out)
 		})
 	}
 }
 
-func TestOnlyRunsThoseParts(t *testing.T) {
+func TestOnlyRunsThoseSections(t *testing.T) {
 	tests := []struct {
-		only       string
-		want, not  []string
-		startsWith string
+		only      string
+		want, not []string
 	}{
-		{"2", []string{"2. sync.Once"}, []string{"1. One bank", "3. Bounded", "4. Keep", "Broken on purpose"}, "2. sync.Once"},
-		{"3,1", []string{"1. One bank", "\n\n3. Bounded"}, []string{"2. sync.Once", "4. Keep"}, "1. One bank"},
+		{"2", []string{"== 2. sync.Once"}, []string{"== 1.", "== 3.", "== 4.", "Broken on purpose", "Next:"}},
+		{"3,1", []string{"== 3. Bounded", "== 1. One bank"}, []string{"== 2.", "== 4."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.only, func(t *testing.T) {
-			var out, errs strings.Builder
-			require.Equal(t, 0, run([]string{"-only", tt.only, "-transfers", "50"}, &out, &errs), errs.String())
-			s := out.String()
-			assert.True(t, strings.HasPrefix(s, tt.startsWith), s)
-			for _, w := range tt.want {
-				assert.Contains(t, s, w)
-			}
+			s, errs, code := lessontest.Run(t, chapter, "-only", tt.only, "-transfers", "50")
+			require.Equal(t, 0, code, errs)
+			lessontest.InOrder(t, s, tt.want...)
 			for _, n := range tt.not {
 				assert.NotContains(t, s, n)
 			}
@@ -93,17 +79,10 @@ func TestOnlyRunsThoseParts(t *testing.T) {
 	}
 }
 
-func TestHelpIsNotAnError(t *testing.T) {
-	var out, errs strings.Builder
-	assert.Equal(t, 0, run([]string{"-h"}, &out, &errs))
-	assert.Contains(t, errs.String(), "-workers")
-	assert.Empty(t, out.String())
-}
-
 // The broken program really deadlocks, and the runtime says where. It is
 // built without -race: the race runtime switches the deadlock detector off.
 func TestReentrantLockDeadlocks(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./02-critical-section/reentrant",
+	res, err := harness.Run(t.Context(), "./02-critical-section/reentrant",
 		harness.Options{Race: false, Timeout: 20 * time.Second})
 	require.NoError(t, err)
 	require.False(t, res.TimedOut, res.String())
@@ -121,7 +100,7 @@ func TestCopiedLock(t *testing.T) {
 	const pkg = "./02-critical-section/testdata/copylock"
 	root, err := harness.ModuleRoot()
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	vet := harness.Command(ctx, "go", "vet", pkg)
 	vet.Dir = root
