@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -12,56 +10,43 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
 
-func TestParseFlags(t *testing.T) {
+func TestBadFlags(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		wantErr string
-		want    config
+		args []string
+		want string
 	}{
-		{name: "defaults", want: config{rounds: 1000, philosophers: 5, meals: 3, width: 60, children: true}},
-		{name: "sizes", args: []string{"-rounds", "10", "-philosophers", "7", "-meals", "2", "-detectors"},
-			want: config{rounds: 10, philosophers: 7, meals: 2, width: 60, children: true, detectors: true}},
-		{name: "only", args: []string{"-only", "1, 4"}, want: config{rounds: 1000, philosophers: 5, meals: 3, width: 60, children: true, only: []int{1, 4}}},
-		{name: "zero rounds", args: []string{"-rounds", "0"}, wantErr: "-rounds must be between 1 and 1000000, got 0"},
-		{name: "one philosopher", args: []string{"-philosophers", "1"}, wantErr: "-philosophers must be between 2 and 20, got 1"},
-		{name: "no meals", args: []string{"-meals", "0"}, wantErr: "-meals must be between 1 and 100, got 0"},
-		{name: "narrow", args: []string{"-width", "5"}, wantErr: "-width must be between 10 and 400, got 5"},
-		{name: "unknown section", args: []string{"-only", "5"}, wantErr: `-only takes section numbers from 1 to 4, got "5"`},
-		{name: "stray argument", args: []string{"abba"}, wantErr: `unexpected argument "abba"`},
-		{name: "unknown flag", args: []string{"-fast"}, wantErr: "flag provided but not defined: -fast"},
+		{[]string{"-rounds", "0"}, "03-deadlock: -rounds must be between 1 and 1000000, got 0\n"},
+		{[]string{"-philosophers", "1"}, "03-deadlock: -philosophers must be between 2 and 20, got 1\n"},
+		{[]string{"-meals", "0"}, "03-deadlock: -meals must be between 1 and 100, got 0\n"},
+		{[]string{"-width", "5"}, "03-deadlock: -width must be between 10 and 400, got 5\n"},
+		{[]string{"-only", "5"}, "03-deadlock: -only takes section numbers from 1 to 4, got \"5\"\n"},
+		{[]string{"abba"}, "03-deadlock: unexpected argument \"abba\" (all options are flags; see -h)\n"},
+		{[]string{"-fast"}, "03-deadlock: flag provided but not defined: -fast (see -h)\n"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseFlags(tt.args, io.Discard)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.NotContains(t, err.Error(), "\n", "an error is one line")
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, c)
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, errs, code := lessontest.Run(t, chapter, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, tt.want, errs)
+			assert.Empty(t, out)
 		})
 	}
 }
 
 // The lesson as a learner runs it, with small sizes: every section, in
 // order, with what each child really did.
-func TestRunTellsTheWholeStory(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	require.NoError(t, run(config{rounds: 50, philosophers: 3, meals: 2, width: 40, children: true}, &b))
-	out := b.String()
-	last := -1
-	for _, want := range []string{
+func TestLessonTellsTheWholeStory(t *testing.T) {
+	out, errs, code := lessontest.Run(t, chapter, "-rounds", "50", "-philosophers", "3", "-meals", "2", "-width", "40")
+	require.Equal(t, 0, code, errs)
+	lessontest.InOrder(t, out,
 		"== 1. Make it: ABBA ==",
 		"  transfer 1->2: holds account 1, wants account 2",
-		"  exit status 2: " + runtimeDeadlock,
+		"  exit status 2: "+runtimeDeadlock,
 		"  goroutine dump: 2 in [sync.Mutex.Lock], 1 in [sync.WaitGroup.Wait]",
 		"circular wait",
 		"== 2. Other shapes of being stuck ==",
@@ -80,29 +65,23 @@ func TestRunTellsTheWholeStory(t *testing.T) {
 		"ABBA with timeouts, x/sync/semaphore: 1->2 (50ms): transfer 1->2: holding 1, lock 2: context deadline exceeded; 2->1 (1s): done",
 		"dining philosophers, resource hierarchy: meals eaten [2 2 2]",
 		"dining philosophers, waiter (semaphore of n-1): meals eaten [2 2 2]",
-	} {
-		i := strings.Index(out, want)
-		if !assert.GreaterOrEqual(t, i, 0, "missing %q in:\n%s", want, out) {
-			continue
-		}
-		assert.Greater(t, i, last, "%q is out of order", want)
-		last = i
-	}
+		"Next: 04-race",
+	)
 	assert.Equal(t, 2, strings.Count(out, "\nphilosopher 3 |"), "one timeline per strategy")
 }
 
-func TestRunWithoutChildren(t *testing.T) {
-	var b strings.Builder
-	require.NoError(t, run(config{rounds: 10, philosophers: 2, meals: 1, width: 20, only: []int{1, 4}}, &b))
-	assert.Contains(t, b.String(), "(skipped: -children=false)")
-	assert.NotContains(t, b.String(), "== 2.")
-	assert.Contains(t, b.String(), "meals eaten [1 1]")
+func TestLessonWithoutChildren(t *testing.T) {
+	out, errs, code := lessontest.Run(t, chapter, "-rounds", "10", "-philosophers", "2", "-meals", "1", "-width", "20", "-only", "1,4", "-children=false")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "(skipped: -children=false)")
+	assert.NotContains(t, out, "== 2.")
+	assert.Contains(t, out, "meals eaten [1 1]")
 }
 
 // A bad flag is one line on stderr and exit status 2, from the real binary.
 func TestBadFlagExitsTwo(t *testing.T) {
 	t.Parallel()
-	res, err := harness.Run(context.Background(), "./03-deadlock", harness.Options{Args: []string{"-philosophers", "1"}, Timeout: 20 * time.Second})
+	res, err := harness.Run(t.Context(), "./03-deadlock", harness.Options{Args: []string{"-philosophers", "1"}, Timeout: 20 * time.Second})
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode, res.String())
 	assert.Equal(t, "03-deadlock: -philosophers must be between 2 and 20, got 1\n", res.Stderr)
@@ -110,11 +89,14 @@ func TestBadFlagExitsTwo(t *testing.T) {
 }
 
 // With -detectors, section 3 also runs synctest in a child go test and the
-// leak profile in a child built with the experiment.
-func TestRunWithDetectors(t *testing.T) {
+// leak profile in a child built with the experiment. (It calls the section
+// itself, with its own config, so that it can run in parallel: the tests
+// that run the whole lesson share its flags and remove its binaries, and
+// run first, one at a time.)
+func TestSectionThreeWithDetectors(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
-	require.NoError(t, run(config{rounds: 1, philosophers: 2, meals: 1, width: 20, children: true, detectors: true, only: []int{3}}, &b))
+	require.NoError(t, showDetectors(t.Context(), &b, config{children: true, detectors: true}))
 	out := b.String()
 	assert.Contains(t, out, "synctest TestChannelDeadlock: go test exit status 1: panic: deadlock: all goroutines in bubble are blocked\n")
 	assert.Contains(t, out, "synctest TestMutexABBA: go test exit status 1: panic: test timed out after 1s\n")

@@ -19,13 +19,14 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 type account struct {
@@ -74,17 +75,11 @@ func (w *worker) describe() string {
 }
 
 func main() {
-	stall := flag.Duration("stall", 500*time.Millisecond, "report workers with no progress for this long; 0 turns the watchdog off")
-	audit := flag.Duration("audit", time.Millisecond, "how long each transfer holds its first account before taking the second")
-	flag.Parse()
-	switch {
-	case *stall < 0:
-		fmt.Fprintf(os.Stderr, "watchdog: -stall must be ≥ 0, got %v\n", *stall)
-		os.Exit(2)
-	case *audit < 0:
-		fmt.Fprintf(os.Stderr, "watchdog: -audit must be ≥ 0, got %v\n", *audit)
-		os.Exit(2)
-	}
+	var stall, audit time.Duration
+	f := lesson.NewFlags("03-deadlock/watchdog", "Deadlocks two of its three workers on purpose; a watchdog notices, where the runtime cannot.")
+	f.Duration(&stall, "stall", 500*time.Millisecond, 0, time.Minute, "report workers with no progress for this long; 0 turns the watchdog off")
+	f.Duration(&audit, "audit", time.Millisecond, 0, 10*time.Second, "how long each transfer holds its first account before taking the second")
+	f.MustParse(os.Args[1:])
 
 	acc := []*account{{id: 1}, {id: 2}, {id: 3}, {id: 4}}
 	workers := []*worker{
@@ -93,13 +88,13 @@ func main() {
 		{name: "transfer 3->4", from: acc[2], to: acc[3]}, // nobody competes: always progresses
 	}
 	for _, w := range workers {
-		w.audit = *audit
+		w.audit = audit
 		go w.run()
 	}
-	if *stall == 0 {
+	if stall == 0 {
 		select {} // no watchdog: main just waits, like a server would
 	}
-	watch(workers, *stall)
+	watch(workers, stall)
 }
 
 // watch returns only by exiting the program: with status 3 and a goroutine
