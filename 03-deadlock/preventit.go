@@ -93,4 +93,3 @@ func errOrDone(err error) string {
 	}
 	return "done"
 }
-

@@ -85,4 +85,3 @@ func showSlowDetectors(ctx context.Context, w io.Writer) error {
 	fmt.Fprint(w, res.Stdout)
 	return nil
 }
-
