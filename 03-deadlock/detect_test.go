@@ -124,7 +124,7 @@ func TestPartialDeadlock(t *testing.T) {
 		res, _, err := runBroken(context.Background(), watchdogProgram, 20*time.Second, "-stall=-1s")
 		require.NoError(t, err)
 		assert.Equal(t, 2, res.ExitCode)
-		assert.Equal(t, "watchdog: -stall must be ≥ 0, got -1s\n", res.Stderr)
+		assert.Equal(t, "03-deadlock/watchdog: -stall must be between 0s and 1m0s, got -1s\n", res.Stderr)
 	})
 }
 

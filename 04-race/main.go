@@ -12,76 +12,87 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
-func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "04-race:", err)
-		os.Exit(2)
-	}
-	err = run(context.Background(), os.Stdout, cfg)
-	if cerr := harness.Cleanup(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "04-race:", err)
-		os.Exit(1)
-	}
+// config is what the flags ask for.
+type config struct {
+	goroutines int  // goroutines that share the counter (sections 1 and 5)
+	per        int  // increments per goroutine
+	rounds     int  // check-then-act stress rounds (section 3)
+	yield      bool // yield between check and act (section 3)
+	children   bool // build and run the broken programs (needs the go command)
 }
 
-// run tells the story, one numbered section after another.
-func run(ctx context.Context, w io.Writer, cfg config) error {
-	root, err := harness.ModuleRoot()
-	if err != nil && cfg.children {
-		return err
-	}
-	if cfg.children {
-		prebuild(ctx, cfg)
-	}
-	for n := 1; n <= sections; n++ {
-		if !cfg.wants(n) {
-			continue
-		}
-		fmt.Fprintf(w, "\n== %d. %s ==\n", n, titles[n])
-		var err error
-		switch n {
-		case 1:
-			err = showRacy(ctx, w, root, cfg)
-		case 2:
-			err = showMapWrites(ctx, w, root, cfg)
-		case 3:
+var cfg config
+
+var chapter = &lesson.Lesson{
+	Name:  "04-race",
+	Title: "Races: lost updates, a fatal map, check-then-act, visibility, and four fixes.",
+	Flags: func(f *lesson.Flags) {
+		f.Int(&cfg.goroutines, "goroutines", 8, 1, 10_000, "goroutines that increment the shared counter")
+		f.Int(&cfg.per, "n", 1_000_000, 1, 100_000_000, "increments per goroutine")
+		f.Int(&cfg.rounds, "rounds", 200, 1, 1_000_000, "rounds of the check-then-act stress test")
+		f.BoolVar(&cfg.yield, "yield", true, "call runtime.Gosched between the check and the act, to widen the window")
+		f.BoolVar(&cfg.children, "children", true, "build and run the broken-on-purpose programs as child processes")
+	},
+	Sections: []lesson.Section{
+		{Title: "Lost updates: count++ from many goroutines", Run: func(ctx context.Context, w io.Writer) error {
+			return showRacy(ctx, w, root(), cfg)
+		}},
+		{Title: "Concurrent map writes: the runtime stops the program", Run: func(ctx context.Context, w io.Writer) error {
+			return showMapWrites(ctx, w, root(), cfg)
+		}},
+		{Title: "Check-then-act: every step locked, the whole not", Run: func(ctx context.Context, w io.Writer) error {
 			showCheckThenAct(w, cfg)
-		case 4:
-			err = showVisibility(ctx, w, root, cfg)
-		case 5:
+			return nil
+		}},
+		{Title: "Visibility: a plain bool as a stop flag", Run: func(ctx context.Context, w io.Writer) error {
+			return showVisibility(ctx, w, root(), cfg)
+		}},
+		{Title: "The counter fixed four ways", Run: func(ctx context.Context, w io.Writer) error {
 			showFixes(w, cfg)
+			return nil
+		}},
+	},
+	Around: func(ctx context.Context, w io.Writer, sections []int, run func() error) error {
+		if cfg.children {
+			if _, err := harness.ModuleRoot(); err != nil {
+				return err
+			}
+			prebuild(ctx, sections)
 		}
-		if err != nil {
-			return err
+		err := run()
+		if cerr := harness.Cleanup(); err == nil {
+			err = cerr
 		}
-	}
-	return nil
+		return err
+	},
+	Next: "05-threadpool, where a fixed set of goroutines takes work from a queue.",
+}
+
+func main() { chapter.Main() }
+
+// root is the module's root directory, which the children's reports are
+// made relative to; "" when there is none (then -children=false is needed).
+func root() string {
+	r, _ := harness.ModuleRoot()
+	return r
 }
 
 // prebuild builds the broken programs the chosen sections need, all at
 // once: each go build spends much of its time waiting (on the build cache,
 // on the linker), so in parallel they take little longer than the slowest.
 // A build error is kept by the harness and reported when the section runs.
-func prebuild(ctx context.Context, cfg config) {
+func prebuild(ctx context.Context, sections []int) {
 	type build struct {
 		section int
 		pkg     string
@@ -94,7 +105,7 @@ func prebuild(ctx context.Context, cfg config) {
 	}
 	var wg sync.WaitGroup
 	for _, b := range builds {
-		if cfg.wants(b.section) {
+		if slices.Contains(sections, b.section) {
 			wg.Go(func() { _, _ = harness.Build(ctx, b.pkg, b.race) })
 		}
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
@@ -50,7 +49,7 @@ func moduleRoot(t *testing.T) string {
 // The race detector must name the count++ line as both the read/write and the
 // earlier write, and exit with its own status, 66.
 func TestRacyUnderTheRaceDetector(t *testing.T) {
-	res, err := runChild(context.Background(), "./04-race/racy", true, "-goroutines", "4", "-n", "1000")
+	res, err := runChild(t.Context(), "./04-race/racy", true, "-goroutines", "4", "-n", "1000")
 	require.NoError(t, err)
 	assert.Equal(t, 66, res.ExitCode, res.String())
 	assert.Contains(t, res.Stderr, "WARNING: DATA RACE")
@@ -78,7 +77,7 @@ func TestRacyUnderTheRaceDetector(t *testing.T) {
 // many is up to the scheduler (often none on a busy machine), so the test
 // checks the report, not the number.
 func TestRacyWithoutTheRaceDetector(t *testing.T) {
-	res, err := runChild(context.Background(), "./04-race/racy", false, "-goroutines", "4", "-n", "100000")
+	res, err := runChild(t.Context(), "./04-race/racy", false, "-goroutines", "4", "-n", "100000")
 	require.NoError(t, err)
 	require.Equal(t, 0, res.ExitCode, res.String())
 	lost, ok := lostUpdates(res.Stdout)
@@ -89,7 +88,7 @@ func TestRacyWithoutTheRaceDetector(t *testing.T) {
 }
 
 func TestMapWritesIsFatal(t *testing.T) {
-	res, err := runChild(context.Background(), "./04-race/mapwrites", false)
+	res, err := runChild(t.Context(), "./04-race/mapwrites", false)
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode, res.String())
 	assert.True(t, strings.HasPrefix(res.Stderr, "fatal error: concurrent map writes\n"), res.String())
@@ -103,7 +102,7 @@ func TestMapWritesIsFatal(t *testing.T) {
 // fails with the child killed at its -wait, which is the lesson's warning
 // coming true; update docs/04-race.md then.
 func TestSpinWithoutTheRaceDetector(t *testing.T) {
-	res, err := runChild(context.Background(), "./04-race/spin", false, "-wait", "5s")
+	res, err := runChild(t.Context(), "./04-race/spin", false, "-wait", "5s")
 	require.NoError(t, err)
 	assert.False(t, res.TimedOut, res.String())
 	assert.Equal(t, 0, res.ExitCode, res.String())
@@ -127,7 +126,7 @@ func TestSpinHoisted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := harness.Run(context.Background(), "./04-race/spin", harness.Options{
+			res, err := harness.Run(t.Context(), "./04-race/spin", harness.Options{
 				Args: []string{"-hoisted", "-wait", tt.wait}, Timeout: tt.timeout,
 			})
 			require.NoError(t, err)
@@ -142,7 +141,7 @@ func TestSpinHoisted(t *testing.T) {
 }
 
 func TestSpinUnderTheRaceDetector(t *testing.T) {
-	res, err := runChild(context.Background(), "./04-race/spin", true)
+	res, err := runChild(t.Context(), "./04-race/spin", true)
 	require.NoError(t, err)
 	assert.Equal(t, 66, res.ExitCode, res.String())
 	reports := parseRaces(res.Stderr, moduleRoot(t))
@@ -159,7 +158,7 @@ func TestSpinUnderTheRaceDetector(t *testing.T) {
 // The check-then-act race is invisible to the detector: the lesson built
 // with -race shows the invariant broken and exits 0 with no report.
 func TestCheckThenActUnderTheRaceDetector(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./04-race", harness.Options{
+	res, err := harness.Run(t.Context(), "./04-race", harness.Options{
 		Race: true, Args: []string{"-only", "3", "-rounds", "50"}, Timeout: childTimeout,
 	})
 	require.NoError(t, err)
@@ -174,10 +173,11 @@ func TestCheckThenActUnderTheRaceDetector(t *testing.T) {
 func TestLesson(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  config
+		args []string
 		want []string
+		not  []string
 	}{
-		{"all sections", config{goroutines: 2, per: 1000, rounds: 20, yield: true, children: true}, []string{
+		{"all sections", []string{"-goroutines", "2", "-n", "1000", "-rounds", "20"}, []string{
 			"== 1. Lost updates: count++ from many goroutines ==\n",
 			"2 goroutines, count++ 1000 times each, want 2000\n",
 			"built without -race, 5 runs: ",
@@ -197,70 +197,58 @@ func TestLesson(t *testing.T) {
 			"fixed with a closed channel: the spinner stopped\n",
 			"== 5. The counter fixed four ways ==\n",
 			"confined  2000  ",
-		}},
-		{"check-then-act without the yield", config{rounds: 20, only: []int{3}}, []string{
+			"Next: 05-threadpool",
+		}, nil},
+		{"check-then-act without the yield", []string{"-rounds", "20", "-only", "3", "-yield=false"}, []string{
 			"between the check and the act: nothing\n",
 			"lock across both:  overdrawn in 0 of 20 rounds\n",
 			"compare-and-swap:  overdrawn in 0 of 20 rounds\n",
-		}},
-		{"without children", config{goroutines: 2, per: 10, rounds: 5, only: []int{1, 2, 4}}, []string{
+		}, []string{"== 1.", "== 2.", "== 4.", "== 5.", "Next:"}},
+		{"without children", []string{"-goroutines", "2", "-n", "10", "-rounds", "5", "-only", "1,2,4", "-children=false"}, []string{
 			"(-children=false: not run; try go run ./04-race/racy)\n",
 			"(-children=false: not run; try go run ./04-race/mapwrites)\n",
 			"(-children=false: not run; try go run ./04-race/spin)\n",
 			"fixed with atomic.Bool: the spinner stopped\n",
-		}},
+		}, []string{"== 3.", "== 5."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out bytes.Buffer
-			require.NoError(t, run(context.Background(), &out, tt.cfg))
-			for _, want := range tt.want {
-				assert.Contains(t, out.String(), want)
-			}
-			for n := 1; n <= sections; n++ {
-				if !tt.cfg.wants(n) {
-					assert.NotContains(t, out.String(), fmt.Sprintf("== %d. ", n), "section %d was not asked for", n)
-				}
+			out, errs, code := lessontest.Run(t, chapter, tt.args...)
+			require.Equal(t, 0, code, errs)
+			lessontest.InOrder(t, out, tt.want...)
+			for _, n := range tt.not {
+				assert.NotContains(t, out, n)
 			}
 		})
 	}
 }
 
-func TestFlags(t *testing.T) {
+func TestBadFlags(t *testing.T) {
 	tests := []struct {
 		args []string
-		err  string
-		want config
+		want string
 	}{
-		{args: nil, want: config{goroutines: 8, per: 1_000_000, rounds: 200, yield: true, children: true}},
-		{args: []string{"-only", "5, 1", "-children=false", "-yield=false"}, want: config{goroutines: 8, per: 1_000_000, rounds: 200, only: []int{5, 1}}},
-		{args: []string{"-goroutines", "0"}, err: "-goroutines must be between 1 and 10000, got 0"},
-		{args: []string{"-n", "-3"}, err: "-n must be between 1 and 100000000, got -3"},
-		{args: []string{"-rounds", "0"}, err: "-rounds must be between 1 and 1000000, got 0"},
-		{args: []string{"-only", "6"}, err: `-only takes section numbers from 1 to 5, got "6"`},
-		{args: []string{"-only", "racy"}, err: `-only takes section numbers from 1 to 5, got "racy"`},
-		{args: []string{"-n", "many"}, err: `invalid value "many" for flag -n`},
-		{args: []string{"extra"}, err: `unexpected argument "extra"`},
+		{[]string{"-goroutines", "0"}, "04-race: -goroutines must be between 1 and 10000, got 0\n"},
+		{[]string{"-n", "-3"}, "04-race: -n must be between 1 and 100000000, got -3\n"},
+		{[]string{"-rounds", "0"}, "04-race: -rounds must be between 1 and 1000000, got 0\n"},
+		{[]string{"-only", "6"}, "04-race: -only takes section numbers from 1 to 5, got \"6\"\n"},
+		{[]string{"-only", "racy"}, "04-race: -only takes section numbers from 1 to 5, got \"racy\"\n"},
+		{[]string{"-n", "many"}, "04-race: invalid value \"many\" for flag -n: parse error (see -h)\n"},
+		{[]string{"extra"}, "04-race: unexpected argument \"extra\" (all options are flags; see -h)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var usage bytes.Buffer
-			cfg, err := parseFlags(tt.args, &usage)
-			if tt.err != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.err)
-				assert.Empty(t, usage.String(), "a bad flag is one line, not a usage dump")
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, cfg)
+			out, errs, code := lessontest.Run(t, chapter, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, tt.want, errs)
+			assert.Empty(t, out)
 		})
 	}
 }
 
 // A bad flag, run for real: one line on stderr and exit status 2.
 func TestBadFlagExits2(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./04-race", harness.Options{Args: []string{"-goroutines", "0"}})
+	res, err := harness.Run(t.Context(), "./04-race", harness.Options{Args: []string{"-goroutines", "0"}})
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode, res.String())
 	assert.Equal(t, "04-race: -goroutines must be between 1 and 10000, got 0\n", res.Stderr)

@@ -12,30 +12,30 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"sync"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 func main() {
-	goroutines := flag.Int("goroutines", 8, "how many goroutines increment the counter")
-	per := flag.Int("n", 1_000_000, "increments per goroutine")
-	flag.Parse()
-	if *goroutines < 1 || *per < 1 {
-		fmt.Fprintf(os.Stderr, "racy: -goroutines and -n must be ≥ 1, got %d and %d\n", *goroutines, *per)
-		os.Exit(2)
-	}
+	// go run ./04-race/racy -h lists the flags; a bad value is one line, exit 2.
+	var goroutines, per int
+	f := lesson.NewFlags("04-race/racy", "count++ from many goroutines, with nothing to order them: a data race on purpose.")
+	f.Int(&goroutines, "goroutines", 8, 1, 10_000, "how many goroutines increment the counter")
+	f.Int(&per, "n", 1_000_000, 1, 100_000_000, "increments per goroutine")
+	f.MustParse(os.Args[1:])
 
 	count := 0 // shared by every goroutine below, guarded by nothing
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for range *goroutines {
+	for range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			<-start // wait for the others, so they really overlap
-			for range *per {
+			for range per {
 				count++ // the race: read, add, write, while others do the same
 			}
 		}()
@@ -43,6 +43,6 @@ func main() {
 	close(start)
 	wg.Wait()
 
-	want := *goroutines * *per
+	want := goroutines * per
 	fmt.Printf("counter = %d, want %d (%d updates lost)\n", count, want, want-count)
 }

@@ -13,25 +13,25 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 var done bool // the stop flag: plain memory, no synchronisation
 
 func main() {
-	wait := flag.Duration("wait", 2*time.Second, "how long main waits for the spinner to see the flag")
-	hoisted := flag.Bool("hoisted", false, "read the flag once before the loop, as a compiler may")
-	flag.Parse()
-	if *wait <= 0 {
-		fmt.Fprintf(os.Stderr, "spin: -wait must be > 0, got %s\n", *wait)
-		os.Exit(2)
-	}
+	var wait time.Duration
+	var hoisted bool
+	f := lesson.NewFlags("04-race/spin", "A goroutine spins until main sets a plain bool: a data race on purpose.")
+	f.Duration(&wait, "wait", 2*time.Second, time.Millisecond, 24*time.Hour, "how long main waits for the spinner to see the flag")
+	f.BoolVar(&hoisted, "hoisted", false, "read the flag once before the loop, as a compiler may")
+	f.MustParse(os.Args[1:])
 
 	exited := make(chan int)
-	if *hoisted {
+	if hoisted {
 		go func() {
 			spins := 0
 			stop := done // one load, kept in a register: the loop never looks again
@@ -57,8 +57,8 @@ func main() {
 	select {
 	case <-exited:
 		fmt.Printf("the spinner saw done = true and stopped %s after the write\n", time.Since(start).Round(time.Millisecond))
-	case <-time.After(*wait):
-		fmt.Printf("after %s the spinner still had not seen done = true\n", *wait)
+	case <-time.After(wait):
+		fmt.Printf("after %s the spinner still had not seen done = true\n", wait)
 		os.Exit(3)
 	}
 }
