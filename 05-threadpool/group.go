@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Step 3: errgroup, the standard answer in Go for "run these tasks, at most
+// Section 4: errgroup, the standard answer in Go for "run these tasks, at most
 // N at a time, stop at the first error". SetLimit(N) bounds how many run at
 // once; WithContext cancels the shared context when one task fails;
 // context.Cause tells the others why. Two things it does not do:

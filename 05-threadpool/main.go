@@ -1,52 +1,66 @@
-// Command 05-threadpool builds a thread pool in Go, step by step: the seed
+// Command 05-threadpool builds a thread pool in Go, step by step: the
 // tutorial's ThreadPoolExecutor example first, then a goroutine per task, a
-// fixed pool of workers, errgroup, and an executor with futures. Each step
+// fixed pool of workers, errgroup, and an executor with futures. Each section
 // draws a timeline of who ran what when.
 //
-//	go run ./05-threadpool                 # everything, about five seconds
-//	go run ./05-threadpool -steps seed     # only the seed example
-//	go run ./05-threadpool -steps seed -python   # and the same in CPython, if python3 is installed
-//	go run ./05-threadpool -steps 2,4 -workers 2 -tasks 9
+//	go run ./05-threadpool                   # everything, about five seconds
+//	go run ./05-threadpool -only 1           # only the tutorial's example
+//	go run ./05-threadpool -only 1 -python   # and the same in CPython, if python3 is installed
+//	go run ./05-threadpool -only 3,5 -workers 2 -tasks 9
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
+	"context"
 	"io"
-	"os"
+	"time"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
-
-func run(args []string, stdout, stderr io.Writer) int {
-	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "05-threadpool: %v\n", err)
-		return 2
-	}
-	for _, step := range o.steps {
-		var err error
-		switch step {
-		case "seed":
-			err = runSeed(stdout, o.pool, o.python)
-			fmt.Fprintln(stdout)
-		case "1":
-			runStep1(stdout, o)
-		case "2":
-			runStep2(stdout, o)
-		case "3":
-			runStep3(stdout, o)
-		case "4":
-			err = runStep4(stdout, o)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "05-threadpool: step %s: %v\n", step, err)
-			return 1
-		}
-	}
-	return 0
+// options is what the flags say.
+type options struct {
+	pool       int // the pool size of the tutorial's example
+	workers    int // workers (or errgroup limit) in sections 3-5
+	tasks      int // demo tasks per section
+	unit       time.Duration
+	goroutines int  // section 2's unbounded burst
+	python     bool // also time the tutorial's example in CPython
 }
+
+var opts options
+
+var chapter = &lesson.Lesson{
+	Name:  "05-threadpool",
+	Title: "A thread pool in Go, step by step, with a timeline of who ran what when.",
+	Flags: func(f *lesson.Flags) {
+		f.Int(&opts.pool, "pool", 4, 1, 1000, "workers in the tutorial's example (it uses 4)")
+		f.Int(&opts.workers, "workers", 3, 1, 100, "workers in sections 3-5 (the errgroup limit in section 4)")
+		f.Int(&opts.tasks, "tasks", 6, 2, 100, "tasks per section; task i takes (i%3+1) units")
+		f.Duration(&opts.unit, "unit", 100*time.Millisecond, time.Microsecond, 5*time.Second, "one time unit of a demo task")
+		f.Int(&opts.goroutines, "goroutines", 10000, 1, 2_000_000, "goroutines section 2 keeps alive at once to show their cost")
+		f.BoolVar(&opts.python, "python", false, "also run the tutorial's example in CPython (python3 on PATH) and compare")
+	},
+	Sections: []lesson.Section{
+		{Title: "The tutorial's example: four counts on a pool", Run: func(ctx context.Context, w io.Writer) error {
+			return runSeed(w, opts.pool, opts.python)
+		}},
+		{Title: "A goroutine per task, joined with a WaitGroup", Run: func(ctx context.Context, w io.Writer) error {
+			runStep1(w, opts)
+			return nil
+		}},
+		{Title: "A fixed pool of workers reading one job channel", Run: func(ctx context.Context, w io.Writer) error {
+			runStep2(w, opts)
+			return nil
+		}},
+		{Title: "errgroup: a limit, a shared context, a failing task", Run: func(ctx context.Context, w io.Writer) error {
+			runStep3(w, opts)
+			return nil
+		}},
+		{Title: "The executor: futures, a priority, a panic", Run: func(ctx context.Context, w io.Writer) error {
+			return runStep4(w, opts)
+		}},
+	},
+	Next: "06-multiprocessing, where the workers are processes instead of goroutines.",
+}
+
+func main() { chapter.Main() }

@@ -6,10 +6,10 @@ import (
 	"sync"
 )
 
-// Step 1: a goroutine per task, joined with a WaitGroup. No pool at all.
+// Section 2: a goroutine per task, joined with a WaitGroup. No pool at all.
 // In Go this is the first thing to try: a goroutine starts in well under a
 // microsecond with a 2 KB stack that grows only if needed, so "threads are
-// expensive, keep them ready" (the seed's reason for a pool) matters much
+// expensive, keep them ready" (the tutorial's reason for a pool) matters much
 // less than in Python or Java. What it lacks is a bound: N tasks means N
 // goroutines at once, all holding their stacks, all competing for whatever
 // the tasks touch (CPU, sockets, a database).

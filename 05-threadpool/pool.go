@@ -2,10 +2,10 @@ package main
 
 import "sync"
 
-// Step 2: a fixed pool. N worker goroutines, started once, each with a
-// stable ID, take jobs from one channel (the seed's "task queue") and send
+// Section 3: a fixed pool. N worker goroutines, started once, each with a
+// stable ID, take jobs from one channel (the tutorial's "task queue") and send
 // results back on another. This is the classic Go worker pool and all the
-// seed's "thread kept ready for tasks" means: a goroutine blocked in a
+// tutorial's "thread kept ready for tasks" means: a goroutine blocked in a
 // receive until the next job arrives.
 
 // A Result says which worker did which job.

@@ -13,7 +13,7 @@ import (
 	"github.com/gocourse/concurrency/internal/harness"
 )
 
-// seedPython is the seed example in CPython, timed like SeedCost.
+// seedPython is the tutorial's example in CPython, timed like SeedCost.
 //
 //go:embed seed.py
 var seedPython string

@@ -13,10 +13,10 @@ import (
 	"github.com/gocourse/concurrency/05-threadpool/executor"
 )
 
-// The seed tutorial's example: four small functions over one sentence,
+// The tutorial's example: four small functions over one sentence,
 // submitted to a pool of four. These are the four functions, in Go.
 
-// Sentence is the text the seed example counts.
+// Sentence is the text the tutorial's example counts.
 const Sentence = "A thread pool keeps a few workers ready and hands each one the next task waiting in its queue"
 
 func numberOfWords(s string) int { return len(strings.Fields(s)) }
@@ -44,7 +44,7 @@ func numberOfOddWords(s string) int {
 	return n
 }
 
-// seedTasks is the seed's list of submissions, in its order.
+// seedTasks is the tutorial's list of submissions, in its order.
 var seedTasks = []struct {
 	name string
 	fn   func(string) int
@@ -55,7 +55,7 @@ var seedTasks = []struct {
 	{"odd-length words", numberOfOddWords},
 }
 
-// SeedCounts is the seed example itself: a pool of workers, one Submit per
+// SeedCounts is the tutorial's example itself: a pool of workers, one Submit per
 // function, then wait for all four (Python's with-block does that on exit).
 // The counts come back in submission order because we read the futures in
 // that order, not because the tasks finished in it.
@@ -83,7 +83,7 @@ func SeedCounts(workers int, sentence string) ([]int, error) {
 	return counts, nil
 }
 
-// SeedCost times the two things the seed's "Finished in" line mixes up:
+// SeedCost times the two things the tutorial's "Finished in" line mixes up:
 // the whole pool round trip (start four workers, submit four tasks, wait,
 // shut down), and the four functions called one after another with no pool.
 // Each is the median of many runs, because a single run of a few
@@ -119,7 +119,7 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-// pythonRound formats seconds the way the seed's f'{round(x, 2)}' does:
+// pythonRound formats seconds the way the tutorial's f'{round(x, 2)}' does:
 // 0.0, 0.25, 1.5.
 func pythonRound(d time.Duration) string {
 	s := math.Round(d.Seconds()*100) / 100
@@ -130,9 +130,9 @@ func pythonRound(d time.Duration) string {
 	return out
 }
 
-// runSeed prints the seed example and then what its timing measures.
+// runSeed prints the tutorial's example and then what its timing measures.
 func runSeed(w io.Writer, workers int, python bool) error {
-	fmt.Fprintf(w, "== the seed example: %d tasks on one sentence, pool of %d ==\n", len(seedTasks), workers)
+	fmt.Fprintf(w, "%d tasks on one sentence, pool of %d\n", len(seedTasks), workers)
 	start := time.Now()
 	counts, err := SeedCounts(workers, Sentence)
 	finish := time.Since(start)

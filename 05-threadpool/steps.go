@@ -53,7 +53,6 @@ func sequential(tasks int, unit time.Duration) time.Duration {
 }
 
 func runStep1(w io.Writer, o options) {
-	fmt.Fprintf(w, "== step 1: a goroutine per task, joined with a WaitGroup ==\n")
 	var rec timeline.Recorder
 	start := time.Now()
 	PerTask(o.tasks, func(i int) {
@@ -64,12 +63,11 @@ func runStep1(w io.Writer, o options) {
 		o.tasks, o.tasks, time.Since(start).Round(time.Millisecond), sequential(o.tasks, o.unit))
 	draw(w, &rec, lanes("task", 0, o.tasks))
 	stack, alive := StackCost(o.goroutines)
-	fmt.Fprintf(w, "no bound: %d tasks waiting at once = %d goroutines alive, %s of stacks (%s each)\n\n",
+	fmt.Fprintf(w, "no bound: %d tasks waiting at once = %d goroutines alive, %s of stacks (%s each)\n",
 		o.goroutines, alive, formatBytes(stack), formatBytes(stack/uint64(o.goroutines)))
 }
 
 func runStep2(w io.Writer, o options) {
-	fmt.Fprintf(w, "== step 2: a fixed pool of %d workers reading one job channel ==\n", o.workers)
 	var rec timeline.Recorder
 	jobs := make(chan int)
 	go func() {
@@ -91,13 +89,12 @@ func runStep2(w io.Writer, o options) {
 	fmt.Fprintf(w, "%d tasks on %d workers (IDs 1-%d, kept for the pool's life), took %v\n",
 		o.tasks, len(perWorker), o.workers, time.Since(start).Round(time.Millisecond))
 	draw(w, &rec, lanes("worker", 1, o.workers))
-	fmt.Fprintln(w)
 }
 
 func runStep3(w io.Writer, o options) {
 	limit := o.workers
 	fail := min(o.tasks-1, limit) // the first task that cannot start at once
-	fmt.Fprintf(w, "== step 3: errgroup, SetLimit(%d), WithContext; task %d fails ==\n", limit, fail)
+	fmt.Fprintf(w, "SetLimit(%d), WithContext; task %d fails\n", limit, fail)
 	var rec timeline.Recorder
 	clock := newSpanClock(&rec)
 	var cancelled atomic.Int32
@@ -123,7 +120,6 @@ func runStep3(w io.Writer, o options) {
 	draw(w, &rec, lanes("task", 0, o.tasks))
 	fmt.Fprintf(w, "TryGo with all %d slots busy accepted the task: %t\n", limit, TryGoWhenFull(limit))
 	fmt.Fprintln(w, "(errgroup starts one goroutine per task, has no worker IDs, and does not recover panics)")
-	fmt.Fprintln(w)
 }
 
 // spanClock lets a task choose its span's label when it ends (ok, fail,
@@ -146,7 +142,7 @@ func (c spanClock) add(lane, label string, start time.Time) {
 }
 
 func runStep4(w io.Writer, o options) error {
-	fmt.Fprintf(w, "== step 4: the executor: %d workers, futures, a priority, a panic ==\n", o.workers)
+	fmt.Fprintf(w, "%d workers\n", o.workers)
 	var rec timeline.Recorder
 	e := executor.New(executor.Config{Workers: o.workers, QueueSize: o.tasks + 2, Policy: executor.Reject})
 	started := make([]time.Time, o.tasks)
@@ -217,6 +213,5 @@ func runStep4(w io.Writer, o options) error {
 	fmt.Fprintf(w, "  metrics: workers=%d submitted=%d completed=%d panicked=%d rejected=%d\n",
 		m.Workers, m.Submitted, m.Completed, m.Panicked, m.Rejected)
 	draw(w, &rec, lanes("worker", 1, o.workers))
-	fmt.Fprintln(w)
 	return nil
 }

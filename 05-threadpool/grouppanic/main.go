@@ -15,16 +15,20 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
 func main() {
-	returnEarly := flag.Bool("return", false, "return from main right after g.Wait, racing the crash")
-	flag.Parse()
+	var returnEarly bool
+	f := lesson.NewFlags("05-threadpool/grouppanic", "A task in an errgroup panics, and the whole program goes down with it.")
+	f.BoolVar(&returnEarly, "return", false, "return from main right after g.Wait, racing the crash")
+	f.MustParse(os.Args[1:])
 
 	var g errgroup.Group
 	g.SetLimit(2)
@@ -36,7 +40,7 @@ func main() {
 	})
 	err := g.Wait()
 	fmt.Println("g.Wait returned", err)
-	if *returnEarly {
+	if returnEarly {
 		return // races the crash: sometimes exit status 0 and no panic message
 	}
 	select {} // the panicking goroutine ends the program; main never decides
