@@ -1,6 +1,6 @@
-# The seed tutorial's example in CPython, timed the way seed.go times the Go
+# The tutorial's example in CPython, timed the way seed.go times the Go
 # version: the median of 200 runs of the whole pool round trip, and of the
-# four functions called directly. `go run ./05-threadpool -steps seed -python`
+# four functions called directly. `go run ./05-threadpool -only 1 -python`
 # runs it and prints both side by side; `python3 05-threadpool/seed.py` runs
 # it alone.
 import concurrent.futures

@@ -130,15 +130,15 @@ func TestLesson(t *testing.T) {
 	text := out.String()
 	var last int
 	for _, part := range []string{
-		"== 1. squares and cubes", "total         3410",
-		"== 2. processes", "kill (SIGKILL)         -1           SIGKILL     -9",
+		"== 1. Squares and cubes", "total         3410",
+		"== 2. Processes", "kill (SIGKILL)         -1           SIGKILL     -9",
 		"parent: counter is still 42",
-		"== 3. pipes and queues", "parent got 12, per child [4 4 4]",
+		"== 3. Pipes and queues", "parent got 12, per child [4 4 4]",
 		"1024 KiB: deadlock", "kept open: both children exited, EOF never came",
-		"== 4. a shared counter", "(exact)",
-		"== 5. a pool", "[1 4 9 16 25 36 49 64 81 100 121 144] (input order)",
+		"== 4. A shared counter", "(exact)",
+		"== 5. A pool", "[1 4 9 16 25 36 49 64 81 100 121 144] (input order)",
 		"ran in 4 different processes", "died (exit status 3) running inputs [13], attempt 2",
-		"== 6. leaving nothing behind", "our Cancel kills the child's process group:  grandchild died: yes",
+		"== 6. Leaving nothing behind", "our Cancel kills the child's process group:  grandchild died: yes",
 		"children not reaped: 0", "So: in Go, use processes",
 	} {
 		i := strings.Index(text[last:], part)

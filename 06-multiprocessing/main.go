@@ -12,92 +12,56 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/gocourse/concurrency/internal/lesson"
 )
 
-func main() {
-	dispatchRole() // a child plays its role here and never returns
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+// numbers is how many numbers the tutorial's example squares and cubes.
+var numbers int
+
+var chapter = &lesson.Lesson{
+	Name:  "06-multiprocessing",
+	Title: "Processes in Go: exit codes, pipes and queues, shared memory, a pool of worker processes.",
+	Flags: func(f *lesson.Flags) {
+		f.Int(&numbers, "n", 10, 1, 1000, "how many numbers the squares-and-cubes example uses")
+	},
+	Sections: sections,
+	Around:   checkLeftovers,
+	Next:     "07-pool-server, a socket server whose pool of goroutines serves thousands of clients.",
 }
 
-// config is what the flags say.
-type config struct {
-	n    int // how many numbers the seed example squares and cubes
-	part int // run only this part; 0 means all
-}
-
-func parseFlags(args []string, stderr io.Writer) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("06-multiprocessing", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.IntVar(&c.n, "n", 10, "how many numbers the squares-and-cubes example uses (1..1000)")
-	fs.IntVar(&c.part, "part", 0, "run only this part of the lesson (1..6); 0 runs them all")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-		}
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if c.n < 1 || c.n > 1000 {
-		return c, fmt.Errorf("-n must be between 1 and 1000, got %d", c.n)
-	}
-	if c.part < 0 || c.part > len(parts) {
-		return c, fmt.Errorf("-part must be between 0 and %d, got %d", len(parts), c.part)
-	}
-	return c, nil
-}
-
-// run is the lesson. It returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c, err := parseFlags(args, stderr)
-	if err == flag.ErrHelp {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "06-multiprocessing:", err)
-		return 2
-	}
-	if err := lesson(ctx, c, stdout); err != nil {
-		fmt.Fprintln(stderr, "06-multiprocessing:", err)
-		return 1
-	}
-	return 0
-}
-
-// A part is one section of the lesson.
-type part struct {
-	title string
-	run   func(context.Context, config, io.Writer) error
-}
-
-var parts = []part{
-	{"squares and cubes in two child processes (the seed's example)", func(ctx context.Context, c config, w io.Writer) error {
-		r, err := runSeed(ctx, upTo(c.n))
+var sections = []lesson.Section{
+	{Title: "Squares and cubes in two child processes (the tutorial's example)", Run: func(ctx context.Context, w io.Writer) error {
+		r, err := runSeed(ctx, upTo(numbers))
 		if err != nil {
 			return err
 		}
 		printSeed(w, r)
 		return nil
 	}},
-	{"processes: exit codes, terminate and kill, cancel, own memory, CPU time", wrap(printProcesses)},
-	{"pipes and queues between processes", wrap(printPipes)},
-	{"a shared counter across processes", wrap(printCounter)},
-	{"a pool of worker processes", wrap(printPool)},
-	{"leaving nothing behind", wrap(printHygiene)},
+	{Title: "Processes: exit codes, terminate and kill, cancel, own memory, CPU time", Run: printProcesses},
+	{Title: "Pipes and queues between processes", Run: printPipes},
+	{Title: "A shared counter across processes", Run: printCounter},
+	{Title: "A pool of worker processes", Run: printPool},
+	{Title: "Leaving nothing behind", Run: printHygiene},
 }
 
-func wrap(f func(context.Context, io.Writer) error) func(context.Context, config, io.Writer) error {
-	return func(ctx context.Context, _ config, w io.Writer) error { return f(ctx, w) }
+func main() {
+	dispatchRole() // a child plays its role here and never returns
+	chapter.Main()
 }
 
-func lesson(ctx context.Context, c config, w io.Writer) error {
+// run is the lesson without the process around it, for the tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return chapter.Run(ctx, args, stdout, stderr)
+}
+
+// checkLeftovers runs the sections and then checks that they left no child
+// unreaped and no descriptor open; after every section it sums the lesson up.
+func checkLeftovers(ctx context.Context, w io.Writer, chosen []int, run func() error) error {
 	// The runtime opens its poller (an epoll and an eventfd on Linux) the
 	// first time a pipe is used, and keeps it; open it now so that counting
 	// descriptors before and after compares like with like.
@@ -109,22 +73,13 @@ func lesson(ctx context.Context, c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for i, p := range parts {
-		if c.part != 0 && c.part != i+1 {
-			continue
-		}
-		if c.part == 0 && i > 0 {
-			fmt.Fprintln(w)
-		}
-		fmt.Fprintf(w, "== %d. %s\n", i+1, p.title)
-		if err := p.run(ctx, c, w); err != nil {
-			return err
-		}
+	if err := run(); err != nil {
+		return err
 	}
 	if err := leftoverReport(w, fdsBefore); err != nil {
 		return err
 	}
-	if c.part == 0 {
+	if len(chosen) == len(sections) {
 		fmt.Fprintln(w, "\nSo: in Go, use processes for isolation, crash containment, memory limits")
 		fmt.Fprintln(w, "and running other programs. Goroutines already run in parallel.")
 	}

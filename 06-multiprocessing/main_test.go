@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 // TestMain lets the test binary be its own helper: a child that a test starts
@@ -73,22 +73,20 @@ func (c checkedM) Run() int {
 func TestFlags(t *testing.T) {
 	tests := []struct {
 		args []string
-		code int
 		err  string
 	}{
-		{args: []string{"-n", "0"}, code: 2, err: "06-multiprocessing: -n must be between 1 and 1000, got 0\n"},
-		{args: []string{"-n", "x"}, code: 2, err: "06-multiprocessing: invalid value \"x\" for flag -n: parse error\n"},
-		{args: []string{"-bogus"}, code: 2, err: "06-multiprocessing: flag provided but not defined: -bogus\n"},
-		{args: []string{"extra"}, code: 2, err: "06-multiprocessing: unexpected argument \"extra\"\n"},
-		{args: []string{"-part", "7"}, code: 2, err: "06-multiprocessing: -part must be between 0 and 6, got 7\n"},
+		{args: []string{"-n", "0"}, err: "06-multiprocessing: -n must be between 1 and 1000, got 0\n"},
+		{args: []string{"-n", "x"}, err: "06-multiprocessing: invalid value \"x\" for flag -n: parse error (see -h)\n"},
+		{args: []string{"-bogus"}, err: "06-multiprocessing: flag provided but not defined: -bogus (see -h)\n"},
+		{args: []string{"extra"}, err: "06-multiprocessing: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		{args: []string{"-only", "7"}, err: "06-multiprocessing: -only takes section numbers from 1 to 6, got \"7\"\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := run(context.Background(), tt.args, &out, &errOut)
-			assert.Equal(t, tt.code, code)
-			assert.Equal(t, tt.err, errOut.String())
-			assert.Empty(t, out.String())
+			out, errs, code := lessontest.Run(t, chapter, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, tt.err, errs)
+			assert.Empty(t, out)
 		})
 	}
 }
@@ -96,7 +94,7 @@ func TestFlags(t *testing.T) {
 // A child started with a role nobody registered must fail loudly, not fall
 // through into the lesson (which would start children of its own).
 func TestUnknownRole(t *testing.T) {
-	cmd := command(context.Background(), "no-such-role")
+	cmd := command(t.Context(), "no-such-role")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	c, err := start(cmd)

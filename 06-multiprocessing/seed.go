@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 )
 
-// The seed tutorial's example: the parent makes an array, one child computes
+// The tutorial's example: the parent makes an array, one child computes
 // the squares and another the cubes, each into shared memory, each shows its
 // work in its own window and reports its sum, and the parent adds the sums.
 // Python passes multiprocessing.Array and Value to the children; here they
@@ -150,7 +150,7 @@ func seedWorker(args []string) int {
 func init() { register("seed-worker", seedWorker) }
 
 // drawPanes draws the panes side by side, each in a box whose title names the
-// child and its PID, like the seed's one window per process.
+// child and its PID, like the tutorial's one window per process.
 func drawPanes(w io.Writer, panes []pane) {
 	const inner = 26 // characters inside a box
 	rows := 0
