@@ -72,11 +72,11 @@ func TransferPolite(from, to *Account, amount int64, p Politeness) (attempts int
 }
 
 // UniformJitter returns a Jitter function that draws pauses uniformly from
-// [0, max) with its own generator seeded by seed. It is not safe for
+// [0, ceiling) with its own generator seeded by seed. It is not safe for
 // concurrent use: give each goroutine its own.
-func UniformJitter(seed uint64, max time.Duration) func() time.Duration {
+func UniformJitter(seed uint64, ceiling time.Duration) func() time.Duration {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	return func() time.Duration { return time.Duration(r.Int64N(int64(max))) }
+	return func() time.Duration { return time.Duration(r.Int64N(int64(ceiling))) }
 }
 
 // LivelockResult is what happened to two polite transfers in opposite

@@ -73,7 +73,7 @@ func TestSubmitGivesResultOrError(t *testing.T) {
 			got, err := f.Wait(context.Background())
 			assert.Equal(t, tc.want, got)
 			assert.ErrorIs(t, err, tc.wantErr)
-			assert.Equal(t, Done, f.State())
+			assert.Equal(t, Completed, f.State())
 		})
 	}
 }
@@ -176,7 +176,7 @@ func TestFullQueuePolicies(t *testing.T) {
 		defer close(g.open)
 		f, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 		require.NoError(t, err)
-		assert.Equal(t, Done, f.State(), "Submit returned only after running the task")
+		assert.Equal(t, Completed, f.State(), "Submit returned only after running the task")
 		id, err := f.Wait(context.Background())
 		require.NoError(t, err)
 		assert.Equal(t, 0, id, "run by the caller, not a worker")
@@ -229,7 +229,7 @@ func TestShutdownFinishesQueuedWorkThenRefuses(t *testing.T) {
 	}
 	require.NoError(t, e.Shutdown(context.Background()))
 	for i, f := range futures {
-		require.Equal(t, Done, f.State(), "task %d finished before Shutdown returned", i)
+		require.Equal(t, Completed, f.State(), "task %d finished before Shutdown returned", i)
 		v, err := f.Wait(context.Background())
 		require.NoError(t, err)
 		assert.Equal(t, i, v)
@@ -341,7 +341,7 @@ func TestSubmitRacingShutdown(t *testing.T) {
 		require.NoError(t, e.Shutdown(context.Background()))
 		mu.Lock()
 		for _, f := range handedOut {
-			if s := f.State(); s != Done && s != Cancelled {
+			if s := f.State(); s != Completed && s != Cancelled {
 				t.Fatalf("round %d (%v, now=%t): a Future is %v after Shutdown returned", round, policy, now, s)
 			}
 		}
@@ -519,11 +519,11 @@ func TestPolicyAndStateNames(t *testing.T) {
 	for _, p := range []Policy{Block, Reject, CallerRuns, DiscardOldest, 9} {
 		got = append(got, p.String())
 	}
-	for _, s := range []State{Pending, Running, Done, Cancelled, 9} {
+	for _, s := range []State{Pending, Running, Completed, Cancelled, 9} {
 		got = append(got, s.String())
 	}
 	assert.True(t, slices.Equal(got, []string{"block", "reject", "caller-runs", "discard-oldest", "Policy(9)",
-		"pending", "running", "done", "cancelled", "State(9)"}), "%q", got)
+		"pending", "running", "completed", "cancelled", "State(9)"}), "%q", got)
 }
 
 // "No need to recreate a thread": a hundred tasks on three workers run on
@@ -560,7 +560,7 @@ func TestDoneChannelClosesWhenTheResultIsFinal(t *testing.T) {
 	assert.Equal(t, done, f.Done(), "the same channel every time")
 	close(g.open)
 	<-done
-	assert.Equal(t, Done, f.State())
+	assert.Equal(t, Completed, f.State())
 
 	quick, err := Submit(e, value(1))
 	require.NoError(t, err)

@@ -9,13 +9,14 @@ import (
 )
 
 // State is where a task is in its life. A Future's state only moves forward:
-// Pending to Running to Done, or Pending to Cancelled.
+// Pending to Running to Completed, or Pending to Cancelled. A Future's Done
+// channel is closed when it reaches either of the last two.
 type State uint32
 
 const (
 	Pending   State = iota // queued, not started
 	Running                // a worker (or, under CallerRuns, the submitter) is running it
-	Done                   // it ran; Wait gives its result or error
+	Completed              // it ran; Wait gives its result or error
 	Cancelled              // it never ran and never will; Wait gives the reason
 )
 
@@ -25,8 +26,8 @@ func (s State) String() string {
 		return "pending"
 	case Running:
 		return "running"
-	case Done:
-		return "done"
+	case Completed:
+		return "completed"
 	case Cancelled:
 		return "cancelled"
 	}
@@ -101,7 +102,7 @@ func (f *Future[T]) Done() <-chan struct{} {
 }
 
 // State reports where the task is now. The answer may be stale as soon as it
-// is returned, except for Done and Cancelled, which are final.
+// is returned, except for Completed and Cancelled, which are final.
 func (f *Future[T]) State() State { return State(f.state.Load()) }
 
 // Wait blocks until the task's result is final or ctx is done, whichever is
@@ -136,14 +137,14 @@ func (f *Future[T]) start() bool {
 
 func (f *Future[T]) run(ctx context.Context) {
 	v, err := f.fn(ctx)
-	f.finish(Done, v, err)
+	f.finish(Completed, v, err)
 }
 
 // fail ends a running task that did not return: it panicked or called
 // runtime.Goexit.
 func (f *Future[T]) fail(err error) {
 	var zero T
-	f.finish(Done, zero, err)
+	f.finish(Completed, zero, err)
 }
 
 // abandon moves Pending to Cancelled with err as the reason.

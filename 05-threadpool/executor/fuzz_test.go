@@ -81,7 +81,7 @@ func FuzzExecutor(f *testing.F) {
 		for _, s := range subs {
 			v, err := s.f.Wait(context.Background())
 			switch s.f.State() {
-			case Done:
+			case Completed:
 				done++
 				require.False(t, s.cancelled, "a cancelled task ran")
 				if s.panics {
