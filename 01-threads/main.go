@@ -81,8 +81,12 @@ func main() { chapter.Main() }
 
 // withTrace runs the sections, under runtime/trace when -trace asks, and
 // removes the children's binaries afterwards.
-func withTrace(ctx context.Context, w io.Writer, _ []int, run func() error) (err error) {
-	defer harness.Cleanup()
+func withTrace(ctx context.Context, w io.Writer, _ []int, run func() error) error {
+	return harness.CleanupAfter(func() error { return traced(w, run) })
+}
+
+// traced calls run, under runtime/trace if -trace names a file.
+func traced(w io.Writer, run func() error) (err error) {
 	if cfg.trace == "" {
 		return run()
 	}

@@ -16,26 +16,15 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
 
 func TestFlags(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-workers", "0"}, "01-threads: -workers must be between 1 and 1024, got 0\n"},
-		{[]string{"-parked", "-1"}, "01-threads: -parked must be between 1 and 10000000, got -1\n"},
-		{[]string{"-limit", "1"}, "01-threads: -limit must be between 2 and 1000000000, got 1\n"},
-		{[]string{"-width", "3"}, "01-threads: -width must be between 10 and 400, got 3\n"},
-		{[]string{"-only", "7"}, "01-threads: -only takes section numbers from 1 to 6, got \"7\"\n"},
-		{[]string{"extra"}, "01-threads: unexpected argument \"extra\" (all options are flags; see -h)\n"},
-		{[]string{"-limit", "lots"}, "01-threads: invalid value \"lots\" for flag -limit: parse error (see -h)\n"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errs, code := lessontest.Run(t, chapter, tt.args...)
-			assert.Equal(t, 2, code)
-			assert.Equal(t, tt.want, errs)
-			assert.Empty(t, out)
-		})
-	}
+	lessontest.Refuses(t, chapter,
+		lessontest.Bad{Args: "-workers 0", Stderr: "01-threads: -workers must be between 1 and 1024, got 0\n"},
+		lessontest.Bad{Args: "-parked -1", Stderr: "01-threads: -parked must be between 1 and 10000000, got -1\n"},
+		lessontest.Bad{Args: "-limit 1", Stderr: "01-threads: -limit must be between 2 and 1000000000, got 1\n"},
+		lessontest.Bad{Args: "-width 3", Stderr: "01-threads: -width must be between 10 and 400, got 3\n"},
+		lessontest.Bad{Args: "-only 7", Stderr: "01-threads: -only takes section numbers from 1 to 6, got \"7\"\n"},
+		lessontest.Bad{Args: "extra", Stderr: "01-threads: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		lessontest.Bad{Args: "-limit lots", Stderr: "01-threads: invalid value \"lots\" for flag -limit: parse error (see -h)\n"},
+	)
 }
 
 // The lesson as a learner runs it, with small sizes: every section appears,

@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-// Goroutines live in one address space, the program's, exactly as the seed
+// Goroutines live in one address space, the program's, exactly as the tutorial
 // says threads live inside their process. A variable declared in main and
 // captured by a goroutine's function literal is the same variable, not a
 // copy: what the goroutine writes, main can read, once the two are properly

@@ -36,27 +36,16 @@ func TestLessonTellsTheStory(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-workers", "0"}, "02-critical-section: -workers must be between 1 and 10000, got 0\n"},
-		{[]string{"-transfers", "-1"}, "02-critical-section: -transfers must be between 1 and 10000000, got -1\n"},
-		{[]string{"-accounts", "1"}, "02-critical-section: -accounts must be between 2 and 10000, got 1\n"},
-		{[]string{"-slow", "2s"}, "02-critical-section: -slow must be between 1ns and 1s, got 2s\n"},
-		{[]string{"-workers", "many"}, "02-critical-section: invalid value \"many\" for flag -workers: parse error (see -h)\n"},
-		{[]string{"-nope"}, "02-critical-section: flag provided but not defined: -nope (see -h)\n"},
-		{[]string{"extra"}, "02-critical-section: unexpected argument \"extra\" (all options are flags; see -h)\n"},
-		{[]string{"-only", "1,5"}, "02-critical-section: -only takes section numbers from 1 to 4, got \"5\"\n"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errs, code := lessontest.Run(t, chapter, tt.args...)
-			assert.Equal(t, 2, code)
-			assert.Equal(t, tt.want, errs)
-			assert.Empty(t, out)
-		})
-	}
+	lessontest.Refuses(t, chapter,
+		lessontest.Bad{Args: "-workers 0", Stderr: "02-critical-section: -workers must be between 1 and 10000, got 0\n"},
+		lessontest.Bad{Args: "-transfers -1", Stderr: "02-critical-section: -transfers must be between 1 and 10000000, got -1\n"},
+		lessontest.Bad{Args: "-accounts 1", Stderr: "02-critical-section: -accounts must be between 2 and 10000, got 1\n"},
+		lessontest.Bad{Args: "-slow 2s", Stderr: "02-critical-section: -slow must be between 1ns and 1s, got 2s\n"},
+		lessontest.Bad{Args: "-workers many", Stderr: "02-critical-section: invalid value \"many\" for flag -workers: parse error (see -h)\n"},
+		lessontest.Bad{Args: "-nope", Stderr: "02-critical-section: flag provided but not defined: -nope (see -h)\n"},
+		lessontest.Bad{Args: "extra", Stderr: "02-critical-section: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		lessontest.Bad{Args: "-only 1,5", Stderr: "02-critical-section: -only takes section numbers from 1 to 4, got \"5\"\n"},
+	)
 }
 
 func TestOnlyRunsThoseSections(t *testing.T) {

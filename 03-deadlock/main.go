@@ -15,7 +15,6 @@ import (
 	"context"
 	"io"
 	"slices"
-	"sync"
 
 	"github.com/gocourse/concurrency/internal/harness"
 	"github.com/gocourse/concurrency/internal/lesson"
@@ -55,23 +54,18 @@ var chapter = &lesson.Lesson{
 	},
 	Around: func(ctx context.Context, w io.Writer, sections []int, run func() error) error {
 		if cfg.children {
-			prebuild(ctx, sections)
+			harness.BuildAll(ctx, children(sections)...)
 		}
-		err := run()
-		if cerr := harness.Cleanup(); err == nil {
-			err = cerr
-		}
-		return err
+		return harness.CleanupAfter(run)
 	},
 	Next: "04-race, where goroutines share memory with no lock at all.",
 }
 
 func main() { chapter.Main() }
 
-// prebuild compiles the children of the chosen sections in parallel, so
-// that the sections that run them do not wait for one build after another.
-// A build error is kept by the harness and reported when the section runs.
-func prebuild(ctx context.Context, sections []int) {
+// children lists the broken programs the chosen sections run, all built
+// without -race, which would switch the runtime's deadlock detector off.
+func children(sections []int) []harness.Program {
 	var progs []broken
 	if slices.Contains(sections, 1) {
 		progs = append(progs, abbaProgram)
@@ -82,9 +76,9 @@ func prebuild(ctx context.Context, sections []int) {
 	if slices.Contains(sections, 3) {
 		progs = append(progs, watchdogProgram)
 	}
-	var wg sync.WaitGroup
+	var out []harness.Program
 	for _, p := range progs {
-		wg.Go(func() { _, _ = harness.Build(ctx, p.Pkg(), false) })
+		out = append(out, harness.Program{Pkg: p.Pkg()})
 	}
-	wg.Wait()
+	return out
 }

@@ -16,26 +16,15 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
 
 func TestBadFlags(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-rounds", "0"}, "03-deadlock: -rounds must be between 1 and 1000000, got 0\n"},
-		{[]string{"-philosophers", "1"}, "03-deadlock: -philosophers must be between 2 and 20, got 1\n"},
-		{[]string{"-meals", "0"}, "03-deadlock: -meals must be between 1 and 100, got 0\n"},
-		{[]string{"-width", "5"}, "03-deadlock: -width must be between 10 and 400, got 5\n"},
-		{[]string{"-only", "5"}, "03-deadlock: -only takes section numbers from 1 to 4, got \"5\"\n"},
-		{[]string{"abba"}, "03-deadlock: unexpected argument \"abba\" (all options are flags; see -h)\n"},
-		{[]string{"-fast"}, "03-deadlock: flag provided but not defined: -fast (see -h)\n"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errs, code := lessontest.Run(t, chapter, tt.args...)
-			assert.Equal(t, 2, code)
-			assert.Equal(t, tt.want, errs)
-			assert.Empty(t, out)
-		})
-	}
+	lessontest.Refuses(t, chapter,
+		lessontest.Bad{Args: "-rounds 0", Stderr: "03-deadlock: -rounds must be between 1 and 1000000, got 0\n"},
+		lessontest.Bad{Args: "-philosophers 1", Stderr: "03-deadlock: -philosophers must be between 2 and 20, got 1\n"},
+		lessontest.Bad{Args: "-meals 0", Stderr: "03-deadlock: -meals must be between 1 and 100, got 0\n"},
+		lessontest.Bad{Args: "-width 5", Stderr: "03-deadlock: -width must be between 10 and 400, got 5\n"},
+		lessontest.Bad{Args: "-only 5", Stderr: "03-deadlock: -only takes section numbers from 1 to 4, got \"5\"\n"},
+		lessontest.Bad{Args: "abba", Stderr: "03-deadlock: unexpected argument \"abba\" (all options are flags; see -h)\n"},
+		lessontest.Bad{Args: "-fast", Stderr: "03-deadlock: flag provided but not defined: -fast (see -h)\n"},
+	)
 }
 
 // The lesson as a learner runs it, with small sizes: every section, in

@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/gocourse/concurrency/internal/harness"
 	"github.com/gocourse/concurrency/internal/lesson"
@@ -68,13 +67,9 @@ var chapter = &lesson.Lesson{
 			if _, err := harness.ModuleRoot(); err != nil {
 				return err
 			}
-			prebuild(ctx, sections)
+			harness.BuildAll(ctx, children(sections)...)
 		}
-		err := run()
-		if cerr := harness.Cleanup(); err == nil {
-			err = cerr
-		}
-		return err
+		return harness.CleanupAfter(run)
 	},
 	Next: "05-threadpool, where a fixed set of goroutines takes work from a queue.",
 }
@@ -88,28 +83,23 @@ func root() string {
 	return r
 }
 
-// prebuild builds the broken programs the chosen sections need, all at
-// once: each go build spends much of its time waiting (on the build cache,
-// on the linker), so in parallel they take little longer than the slowest.
-// A build error is kept by the harness and reported when the section runs.
-func prebuild(ctx context.Context, sections []int) {
-	type build struct {
+// children lists the broken programs the chosen sections run.
+func children(sections []int) []harness.Program {
+	builds := []struct {
 		section int
-		pkg     string
-		race    bool
+		harness.Program
+	}{
+		{1, harness.Program{Pkg: "./04-race/racy"}}, {1, harness.Program{Pkg: "./04-race/racy", Race: true}},
+		{2, harness.Program{Pkg: "./04-race/mapwrites"}},
+		{4, harness.Program{Pkg: "./04-race/spin"}}, {4, harness.Program{Pkg: "./04-race/spin", Race: true}},
 	}
-	builds := []build{
-		{1, "./04-race/racy", false}, {1, "./04-race/racy", true},
-		{2, "./04-race/mapwrites", false},
-		{4, "./04-race/spin", false}, {4, "./04-race/spin", true},
-	}
-	var wg sync.WaitGroup
+	var out []harness.Program
 	for _, b := range builds {
 		if slices.Contains(sections, b.section) {
-			wg.Go(func() { _, _ = harness.Build(ctx, b.pkg, b.race) })
+			out = append(out, b.Program)
 		}
 	}
-	wg.Wait()
+	return out
 }
 
 // skipped says a broken child was not run, and how to run it by hand.

@@ -224,26 +224,15 @@ func TestLesson(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-goroutines", "0"}, "04-race: -goroutines must be between 1 and 10000, got 0\n"},
-		{[]string{"-n", "-3"}, "04-race: -n must be between 1 and 100000000, got -3\n"},
-		{[]string{"-rounds", "0"}, "04-race: -rounds must be between 1 and 1000000, got 0\n"},
-		{[]string{"-only", "6"}, "04-race: -only takes section numbers from 1 to 5, got \"6\"\n"},
-		{[]string{"-only", "racy"}, "04-race: -only takes section numbers from 1 to 5, got \"racy\"\n"},
-		{[]string{"-n", "many"}, "04-race: invalid value \"many\" for flag -n: parse error (see -h)\n"},
-		{[]string{"extra"}, "04-race: unexpected argument \"extra\" (all options are flags; see -h)\n"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errs, code := lessontest.Run(t, chapter, tt.args...)
-			assert.Equal(t, 2, code)
-			assert.Equal(t, tt.want, errs)
-			assert.Empty(t, out)
-		})
-	}
+	lessontest.Refuses(t, chapter,
+		lessontest.Bad{Args: "-goroutines 0", Stderr: "04-race: -goroutines must be between 1 and 10000, got 0\n"},
+		lessontest.Bad{Args: "-n -3", Stderr: "04-race: -n must be between 1 and 100000000, got -3\n"},
+		lessontest.Bad{Args: "-rounds 0", Stderr: "04-race: -rounds must be between 1 and 1000000, got 0\n"},
+		lessontest.Bad{Args: "-only 6", Stderr: "04-race: -only takes section numbers from 1 to 5, got \"6\"\n"},
+		lessontest.Bad{Args: "-only racy", Stderr: "04-race: -only takes section numbers from 1 to 5, got \"racy\"\n"},
+		lessontest.Bad{Args: "-n many", Stderr: "04-race: invalid value \"many\" for flag -n: parse error (see -h)\n"},
+		lessontest.Bad{Args: "extra", Stderr: "04-race: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+	)
 }
 
 // A bad flag, run for real: one line on stderr and exit status 2.

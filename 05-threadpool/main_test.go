@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -55,27 +54,16 @@ func TestOnlyChoosesAndOrders(t *testing.T) {
 }
 
 func TestBadFlagsAreOneLineAndExit2(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-workers", "0"}, "05-threadpool: -workers must be between 1 and 100, got 0\n"},
-		{[]string{"-tasks", "1"}, "05-threadpool: -tasks must be between 2 and 100, got 1\n"},
-		{[]string{"-pool", "0"}, "05-threadpool: -pool must be between 1 and 1000, got 0\n"},
-		{[]string{"-unit", "0s"}, "05-threadpool: -unit must be between 1µs and 5s, got 0s\n"},
-		{[]string{"-goroutines", "0"}, "05-threadpool: -goroutines must be between 1 and 2000000, got 0\n"},
-		{[]string{"-only", "1,9"}, "05-threadpool: -only takes section numbers from 1 to 5, got \"9\"\n"},
-		{[]string{"extra"}, "05-threadpool: unexpected argument \"extra\" (all options are flags; see -h)\n"},
-		{[]string{"-nope"}, "05-threadpool: flag provided but not defined: -nope (see -h)\n"},
-	}
-	for _, tc := range tests {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			out, errs, code := lessontest.Run(t, chapter, tc.args...)
-			assert.Equal(t, 2, code)
-			assert.Equal(t, tc.want, errs)
-			assert.Empty(t, out)
-		})
-	}
+	lessontest.Refuses(t, chapter,
+		lessontest.Bad{Args: "-workers 0", Stderr: "05-threadpool: -workers must be between 1 and 100, got 0\n"},
+		lessontest.Bad{Args: "-tasks 1", Stderr: "05-threadpool: -tasks must be between 2 and 100, got 1\n"},
+		lessontest.Bad{Args: "-pool 0", Stderr: "05-threadpool: -pool must be between 1 and 1000, got 0\n"},
+		lessontest.Bad{Args: "-unit 0s", Stderr: "05-threadpool: -unit must be between 1µs and 5s, got 0s\n"},
+		lessontest.Bad{Args: "-goroutines 0", Stderr: "05-threadpool: -goroutines must be between 1 and 2000000, got 0\n"},
+		lessontest.Bad{Args: "-only 1,9", Stderr: "05-threadpool: -only takes section numbers from 1 to 5, got \"9\"\n"},
+		lessontest.Bad{Args: "extra", Stderr: "05-threadpool: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		lessontest.Bad{Args: "-nope", Stderr: "05-threadpool: flag provided but not defined: -nope (see -h)\n"},
+	)
 }
 
 // The real program, as a learner runs it, ends by itself.

@@ -71,24 +71,13 @@ func (c checkedM) Run() int {
 }
 
 func TestFlags(t *testing.T) {
-	tests := []struct {
-		args []string
-		err  string
-	}{
-		{args: []string{"-n", "0"}, err: "06-multiprocessing: -n must be between 1 and 1000, got 0\n"},
-		{args: []string{"-n", "x"}, err: "06-multiprocessing: invalid value \"x\" for flag -n: parse error (see -h)\n"},
-		{args: []string{"-bogus"}, err: "06-multiprocessing: flag provided but not defined: -bogus (see -h)\n"},
-		{args: []string{"extra"}, err: "06-multiprocessing: unexpected argument \"extra\" (all options are flags; see -h)\n"},
-		{args: []string{"-only", "7"}, err: "06-multiprocessing: -only takes section numbers from 1 to 6, got \"7\"\n"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errs, code := lessontest.Run(t, chapter, tt.args...)
-			assert.Equal(t, 2, code)
-			assert.Equal(t, tt.err, errs)
-			assert.Empty(t, out)
-		})
-	}
+	lessontest.Refuses(t, chapter,
+		lessontest.Bad{Args: "-n 0", Stderr: "06-multiprocessing: -n must be between 1 and 1000, got 0\n"},
+		lessontest.Bad{Args: "-n x", Stderr: "06-multiprocessing: invalid value \"x\" for flag -n: parse error (see -h)\n"},
+		lessontest.Bad{Args: "-bogus", Stderr: "06-multiprocessing: flag provided but not defined: -bogus (see -h)\n"},
+		lessontest.Bad{Args: "extra", Stderr: "06-multiprocessing: unexpected argument \"extra\" (all options are flags; see -h)\n"},
+		lessontest.Bad{Args: "-only 7", Stderr: "06-multiprocessing: -only takes section numbers from 1 to 6, got \"7\"\n"},
+	)
 }
 
 // A child started with a role nobody registered must fail loudly, not fall

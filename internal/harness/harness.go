@@ -134,6 +134,36 @@ func Build(ctx context.Context, pkg string, race bool) (string, error) {
 	return b.path, b.err
 }
 
+// A Program is a main package for Build: its path from the module root, and
+// whether to build it with the race detector.
+type Program struct {
+	Pkg  string
+	Race bool
+}
+
+// BuildAll builds the programs at once, before a lesson runs them one after
+// another: each go build spends much of its time waiting (on the build cache,
+// on the linker), so in parallel they take little longer than the slowest.
+// A build error is kept, and returned by Build or Run when the program is
+// used.
+func BuildAll(ctx context.Context, progs ...Program) {
+	var wg sync.WaitGroup
+	for _, p := range progs {
+		wg.Go(func() { _, _ = Build(ctx, p.Pkg, p.Race) })
+	}
+	wg.Wait()
+}
+
+// CleanupAfter calls run, then Cleanup, and returns run's error, or else
+// Cleanup's: a lesson's Around that runs children.
+func CleanupAfter(run func() error) error {
+	err := run()
+	if cerr := Cleanup(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // Run builds pkg (see Build) and runs it as a child with the given options.
 // The error is non-nil only when the program could not be built or started;
 // a child that fails, crashes or times out is reported in the Result.

@@ -113,6 +113,21 @@ func TestBuildOnceAndCleanup(t *testing.T) {
 	assert.FileExists(t, a)
 }
 
+func TestBuildAllThenCleanupAfter(t *testing.T) {
+	BuildAll(t.Context(), Program{Pkg: fixture}, Program{Pkg: "./internal/harness/testdata/no-such-program"})
+	var bin string
+	err := CleanupAfter(func() error {
+		var err error
+		bin, err = Build(t.Context(), fixture, false)
+		require.NoError(t, err)
+		assert.FileExists(t, bin, "built by BuildAll")
+		_, err = Build(t.Context(), "./internal/harness/testdata/no-such-program", false)
+		return err
+	})
+	require.Error(t, err, "the build error BuildAll kept")
+	assert.NoFileExists(t, bin, "removed by CleanupAfter")
+}
+
 func TestBuildErrorIsClear(t *testing.T) {
 	_, err := Run(context.Background(), "./internal/harness/testdata/no-such-program", Options{})
 	require.Error(t, err)

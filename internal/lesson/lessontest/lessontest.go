@@ -38,3 +38,25 @@ func InOrder(t testing.TB, out string, wants ...string) {
 		t.Logf("the output was:\n%s", out)
 	}
 }
+
+// A Bad is a command line a lesson must refuse, and the one line it must
+// print on stderr for it.
+type Bad struct {
+	Args   string // split at spaces, such as "-workers 0"
+	Stderr string // such as "01-threads: -workers must be between 1 and 1024, got 0\n"
+}
+
+// Refuses checks that l refuses every bad command line the same way: exit
+// status 2, the one expected line on stderr, nothing on stdout.
+func Refuses(t *testing.T, l *lesson.Lesson, bad ...Bad) {
+	t.Helper()
+	for _, b := range bad {
+		t.Run(b.Args, func(t *testing.T) {
+			out, errs, code := Run(t, l, strings.Fields(b.Args)...)
+			if code != 2 || errs != b.Stderr || out != "" {
+				t.Errorf("go run ./%s %s: exit status %d, stderr %q, stdout %q; want 2, %q, nothing",
+					l.Name, b.Args, code, errs, out, b.Stderr)
+			}
+		})
+	}
+}
