@@ -142,10 +142,10 @@ func showThread(w io.Writer) {
 // printed, indented, with its exit status.
 func showChild(ctx context.Context, w io.Writer, pkg string) error {
 	res, err := harness.Run(ctx, pkg, harness.Options{Timeout: 20 * time.Second})
+	if ctx.Err() != nil {
+		return ctx.Err() // Ctrl-C: the child was killed, or never built
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		return fmt.Errorf("cannot run %s (run the lesson from the course's source, with go on the PATH, or pass -children=false): %w", pkg, err)
 	}
 	fmt.Fprintf(w, "$ go run %s\n", pkg)

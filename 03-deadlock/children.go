@@ -77,6 +77,9 @@ func (c crash) String() string {
 // deadlock check off, golang/go#20588) and runs it with a timeout.
 func runBroken(ctx context.Context, p broken, timeout time.Duration, args ...string) (harness.Result, crash, error) {
 	res, err := harness.Run(ctx, p.Pkg(), harness.Options{Race: false, Timeout: timeout, Args: args})
+	if err == nil {
+		err = ctx.Err() // Ctrl-C killed the child: nothing to report
+	}
 	if err != nil {
 		return res, crash{}, err
 	}
@@ -99,6 +102,9 @@ func goTest(ctx context.Context, pkg, test, timeout string) (string, int, error)
 	cmd := harness.Command(ctx, "go", append(args, pkg)...)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
+	if err := ctx.Err(); err != nil {
+		return string(out), 0, err
+	}
 	if cmd.ProcessState == nil {
 		return string(out), 0, fmt.Errorf("go test %s: %w", pkg, err)
 	}

@@ -19,7 +19,11 @@ const childTimeout = 20 * time.Second
 // runChild builds pkg (with or without the race detector) and runs it with
 // args, through the course harness.
 func runChild(ctx context.Context, pkg string, race bool, args ...string) (harness.Result, error) {
-	return harness.Run(ctx, pkg, harness.Options{Race: race, Args: args, Timeout: childTimeout})
+	res, err := harness.Run(ctx, pkg, harness.Options{Race: race, Args: args, Timeout: childTimeout})
+	if err == nil {
+		err = ctx.Err() // Ctrl-C killed the child: nothing to report
+	}
+	return res, err
 }
 
 // A raceAccess is one side of a data race the detector reported.

@@ -42,7 +42,7 @@ var chapter = &lesson.Lesson{
 	},
 	Sections: []lesson.Section{
 		{Title: "The tutorial's example: four counts on a pool", Run: func(ctx context.Context, w io.Writer) error {
-			return runSeed(w, opts.pool, opts.python)
+			return runSeed(ctx, w, opts.pool, opts.python)
 		}},
 		{Title: "A goroutine per task, joined with a WaitGroup", Run: func(ctx context.Context, w io.Writer) error {
 			runStep1(w, opts)

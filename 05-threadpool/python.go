@@ -73,8 +73,8 @@ func parsePythonSeed(line string) (PythonSeed, error) {
 }
 
 // runPython prints the CPython numbers beside Go's.
-func runPython(w io.Writer, goPool, goDirect time.Duration) {
-	p, err := RunPythonSeed(context.Background(), Sentence)
+func runPython(ctx context.Context, w io.Writer, goPool, goDirect time.Duration) {
+	p, err := RunPythonSeed(ctx, Sentence)
 	if err != nil {
 		fmt.Fprintf(w, "the same in CPython: skipped (%v)\n", err)
 		return

@@ -131,7 +131,7 @@ func pythonRound(d time.Duration) string {
 }
 
 // runSeed prints the tutorial's example and then what its timing measures.
-func runSeed(w io.Writer, workers int, python bool) error {
+func runSeed(ctx context.Context, w io.Writer, workers int, python bool) error {
 	fmt.Fprintf(w, "%d tasks on one sentence, pool of %d\n", len(seedTasks), workers)
 	start := time.Now()
 	counts, err := SeedCounts(workers, Sentence)
@@ -152,7 +152,7 @@ func runSeed(w io.Writer, workers int, python bool) error {
 	fmt.Fprintf(w, "  so the counting is %.0f%% of the round trip; the rest of \"Finished in\" is the pool\n",
 		100*float64(direct)/float64(max(pool, 1)))
 	if python {
-		runPython(w, pool, direct)
+		runPython(ctx, w, pool, direct)
 	}
 	return nil
 }

@@ -33,6 +33,12 @@
 //     exits 1.
 //   - -only runs some sections, in the order given; the "Next:" line is
 //     printed only when the last section ran.
+//   - Around, if set, wraps the chosen sections, for what spans them:
+//     building children before, removing them after, checking for leaks.
+//
+// Small programs under a chapter use NewFlags and MustParse, so that their
+// -h names them as `go run ./NN-topic/prog` and their errors read the same.
+// Tests run a lesson through Run; package lessontest has the usual checks.
 package lesson
 
 import (
