@@ -43,7 +43,15 @@ func printPipes(ctx context.Context, w io.Writer) error {
 
 	fmt.Fprintln(w, "trap 1: the parent calls Wait before reading the child's output")
 	for _, size := range []int{1 << 10, 1 << 20} {
-		dead, _, err := waitBeforeRead(ctx, size, false, after(500*time.Millisecond))
+		// How long to wait before calling it a deadlock: long for the size
+		// that fits in the pipe (the wait ends as soon as the child exits,
+		// however slowly a busy machine starts it), short for the one that
+		// cannot (no wait could be long enough to prove a deadlock).
+		patience := 500 * time.Millisecond
+		if size <= 1<<10 {
+			patience = 10 * time.Second
+		}
+		dead, _, err := waitBeforeRead(ctx, size, false, after(patience))
 		if err != nil {
 			return err
 		}
@@ -55,7 +63,13 @@ func printPipes(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "trap 2: the parent keeps its own copy of the queue's write end")
 	for _, closeIt := range []bool{false, true} {
-		_, eof, err := fanIn(ctx, 2, 2, closeIt, after(300*time.Millisecond))
+		// Kept open, EOF never comes: give up after a moment. Closed, it
+		// comes once both children have exited: wait for it (nil: no limit).
+		patience := after(300 * time.Millisecond)
+		if closeIt {
+			patience = nil
+		}
+		_, eof, err := fanIn(ctx, 2, 2, closeIt, patience)
 		if err != nil {
 			return err
 		}
