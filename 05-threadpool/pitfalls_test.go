@@ -12,7 +12,8 @@ import (
 )
 
 // The nested-submit deadlock, for real: the runtime itself reports it.
-// Built without -race, whose runtime cannot see deadlocks (golang/go#20588).
+// Built without -race: a race build links cgo, and the runtime skips its
+// deadlock check in cgo binaries (golang/go#20588).
 func TestNestedSubmitDeadlocks(t *testing.T) {
 	res, err := harness.Run(context.Background(), "./05-threadpool/nested", harness.Options{Race: false, Timeout: 30 * time.Second})
 	require.NoError(t, err)
