@@ -220,6 +220,9 @@ func CopyModule(root, dst string, files []string) error {
 			return err
 		}
 		info, err := os.Lstat(src)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since Files listed it
+		}
 		if err != nil {
 			return err
 		}
