@@ -68,8 +68,10 @@ func TestPoolMaxTasksPerChild(t *testing.T) {
 }
 
 func TestPoolWorkerDies(t *testing.T) {
-	// killOn returns a hook that SIGKILLs the worker right after it was
-	// handed the chunk holding x, on the first `times` attempts.
+	// killOn returns a hook that SIGKILLs the worker as it is handed the
+	// chunk holding x, on the first `times` attempts. The hook runs before
+	// the chunk is written, so the worker cannot answer it first: the kill
+	// is certain, whatever the scheduling.
 	killOn := func(x int64, times int) func(pid, attempt int, inputs []int64) {
 		return func(pid, attempt int, inputs []int64) {
 			if attempt <= times && slices.Contains(inputs, x) {

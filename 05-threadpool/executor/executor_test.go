@@ -39,6 +39,19 @@ func start(t *testing.T, cfg Config) *Executor {
 type gate struct {
 	started chan struct{}
 	open    chan struct{}
+	once    sync.Once
+}
+
+// release opens the gate; it may be called more than once, so a test can
+// both defer it (for the failure paths) and call it where the story needs.
+func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
+
+// bounded is the test's context with a deadline: a Wait that would hang on
+// a broken executor fails the test with a message after 10 s instead.
+func bounded(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func newGate() *gate { return &gate{started: make(chan struct{}), open: make(chan struct{})} }
@@ -116,12 +129,12 @@ func TestGoexitInATaskDoesNotHangThePool(t *testing.T) {
 		return 1, nil
 	})
 	require.NoError(t, err)
-	_, err = f.Wait(context.Background())
+	_, err = f.Wait(bounded(t))
 	assert.ErrorIs(t, err, ErrGoexit)
 
 	f2, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 	require.NoError(t, err)
-	id, err := f2.Wait(context.Background())
+	id, err := f2.Wait(bounded(t))
 	require.NoError(t, err)
 	assert.Equal(t, 1, id, "the replacement worker keeps ID 1")
 }
@@ -164,7 +177,7 @@ func full(t *testing.T, p Policy) (*Executor, *gate, []*Future[int]) {
 func TestFullQueuePolicies(t *testing.T) {
 	t.Run("reject", func(t *testing.T) {
 		e, g, queued := full(t, Reject)
-		defer close(g.open)
+		defer g.release()
 		f, err := Submit(e, value(9))
 		assert.Nil(t, f)
 		assert.ErrorIs(t, err, ErrQueueFull)
@@ -173,33 +186,36 @@ func TestFullQueuePolicies(t *testing.T) {
 	})
 	t.Run("caller-runs", func(t *testing.T) {
 		e, g, _ := full(t, CallerRuns)
-		defer close(g.open)
+		defer g.release()
 		f, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 		require.NoError(t, err)
-		assert.Equal(t, Done, f.State(), "Submit returned only after running the task")
-		id, err := f.Wait(context.Background())
+		require.Equal(t, Done, f.State(), "Submit returned only after running the task")
+		id, err := f.Wait(bounded(t))
 		require.NoError(t, err)
 		assert.Equal(t, 0, id, "run by the caller, not a worker")
 	})
 	t.Run("discard-oldest", func(t *testing.T) {
 		e, g, queued := full(t, DiscardOldest)
+		defer g.release()
 		f, err := Submit(e, value(9))
 		require.NoError(t, err)
-		_, err = queued[0].Wait(context.Background())
+		require.Equal(t, Cancelled, queued[0].State(), "the oldest queued task was dropped to make room")
+		_, err = queued[0].Wait(bounded(t))
 		assert.ErrorIs(t, err, ErrDiscarded)
 		assert.Equal(t, Cancelled, queued[0].State())
 		assert.Equal(t, int64(1), e.Metrics().Discarded)
-		close(g.open)
-		v, err := f.Wait(context.Background())
+		g.release()
+		v, err := f.Wait(bounded(t))
 		require.NoError(t, err)
 		assert.Equal(t, 9, v)
-		v, err = queued[1].Wait(context.Background())
+		v, err = queued[1].Wait(bounded(t))
 		require.NoError(t, err)
 		assert.Equal(t, 1, v)
 	})
 	t.Run("block", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			e, g, _ := full(t, Block)
+			defer g.release()
 			submitted := make(chan *Future[int])
 			go func() {
 				f, _ := Submit(e, value(9))
@@ -211,8 +227,8 @@ func TestFullQueuePolicies(t *testing.T) {
 				t.Fatal("Submit returned while the queue was full")
 			default:
 			}
-			close(g.open) // the worker takes a task, which makes room
-			v, err := (<-submitted).Wait(context.Background())
+			g.release() // the worker takes a task, which makes room
+			v, err := (<-submitted).Wait(bounded(t))
 			require.NoError(t, err)
 			assert.Equal(t, 9, v)
 		})
