@@ -57,6 +57,55 @@ func TestQueueFanIn(t *testing.T) {
 	}
 }
 
+// A frame that is not a note must be reported, and must not leave the
+// writers blocked on a pipe nobody reads any more: fanIn returns the error
+// once they have finished.
+func TestQueueReportsABadFrame(t *testing.T) {
+	type result struct {
+		notes []note
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		// 300 notes of about 500 bytes: more than a 64 KiB pipe holds.
+		notes, _, err := fanInRole(t.Context(), "queue-torn", 1, 300, true, nil)
+		done <- result{notes, err}
+	}()
+	select {
+	case r := <-done:
+		require.Error(t, r.err)
+		assert.Contains(t, r.err.Error(), `queue: bad note "not a note"`)
+		assert.Empty(t, r.notes, "nothing after the bad frame is believed")
+	case <-time.After(30 * time.Second):
+		t.Fatal("fanIn hung on a bad frame instead of reporting it")
+	}
+}
+
+// Get reports a torn stream: a length no writer sends, or a frame cut short.
+func TestGetReportsTornFrames(t *testing.T) {
+	tests := []struct {
+		name  string
+		bytes []byte
+		want  string
+	}{
+		{"impossible length", []byte("{\"Writer\":1}"), "more than any writer sends"},
+		{"cut short", []byte{0, 0, 0, 10, 'a', 'b'}, "torn frame: unexpected EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := newQueue()
+			require.NoError(t, err)
+			defer q.Close()
+			_, err = q.w.Write(tt.bytes)
+			require.NoError(t, err)
+			require.NoError(t, q.CloseWriter())
+			_, err = q.Get()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
 func TestPut(t *testing.T) {
 	tests := []struct {
 		size int

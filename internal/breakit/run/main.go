@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"syscall"
 	"time"
 
 	"github.com/gocourse/concurrency/internal/breakit"
@@ -84,7 +85,7 @@ func run(filter *regexp.Regexp, par int, verbose, list bool) int {
 		return 0
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
 	r := &breakit.Runner{Root: root, Parallel: par, Report: func(res *breakit.Result) {
