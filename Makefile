@@ -21,7 +21,7 @@ lessons: ## run every chapter's lesson in order; each ends by itself
 coach: ## list the exercises and point at the next one (go run ./coach help for more)
 	$(GO) run ./coach
 
-test: lint race ## every check: gofmt, go vet, staticcheck, go test -race (docs included)
+test: lint race breakit ## every check: gofmt, go vet, staticcheck, go test -race (docs included), then the Break it experiments
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
