@@ -42,9 +42,14 @@ func TestDeadlockCheckIsOffInCgoBinaries(t *testing.T) {
 			out, err := build.CombinedOutput()
 			require.NoError(t, err, "go %s: %s", strings.Join(args, " "), out)
 
-			// A caught deadlock ends in milliseconds; two seconds of
-			// silence is a hang.
-			res, err := harness.Exec(t.Context(), bin, harness.Options{Timeout: 2 * time.Second})
+			// A caught deadlock ends in milliseconds (the generous bound is
+			// for a loaded machine); three seconds of silence from a build
+			// expected to hang is the hang.
+			timeout := 3 * time.Second
+			if tt.caught {
+				timeout = 30 * time.Second
+			}
+			res, err := harness.Exec(t.Context(), bin, harness.Options{Timeout: timeout})
 			require.NoError(t, err)
 			assert.Contains(t, res.Stdout, "main: waiting in select {}")
 			if tt.caught {
