@@ -5,7 +5,7 @@ PKG      ?= ./...
 BENCH    ?= .
 
 .DEFAULT_GOAL := help
-.PHONY: help lessons coach test lint fmt-check vet staticcheck race bench cover docs
+.PHONY: help lessons coach test lint fmt-check vet staticcheck race breakit bench cover docs
 
 help: ## list the targets
 	@echo "Usage: make TARGET"
@@ -21,7 +21,7 @@ lessons: ## run every chapter's lesson in order; each ends by itself
 coach: ## list the exercises and point at the next one (go run ./coach help for more)
 	$(GO) run ./coach
 
-test: lint race ## every check: gofmt, go vet, staticcheck, go test -race (docs included)
+test: lint race breakit ## every check: gofmt, go vet, staticcheck, go test -race (docs included), then the Break it experiments
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
@@ -37,6 +37,9 @@ staticcheck:
 
 race: ## go test -race over the whole module, docs check included
 	$(GO) test -race -timeout 20m ./...
+
+breakit: ## run every "Break it" experiment on the pages in a temporary copy (RUN=REGEX to pick some)
+	$(GO) run ./internal/breakit/run $(if $(RUN),-run '$(RUN)')
 
 bench: ## benchmarks with -benchmem (PKG=./05-threadpool BENCH=Executor to narrow)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKG)

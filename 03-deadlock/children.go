@@ -73,8 +73,9 @@ func (c crash) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// runBroken builds p without -race (the race detector turns the runtime's
-// deadlock check off, golang/go#20588) and runs it with a timeout.
+// runBroken builds p without -race (a -race binary links cgo, and the
+// runtime skips its deadlock check in cgo binaries; see selectforever) and
+// runs it with a timeout.
 func runBroken(ctx context.Context, p broken, timeout time.Duration, args ...string) (harness.Result, crash, error) {
 	res, err := harness.Run(ctx, p.Pkg(), harness.Options{Race: false, Timeout: timeout, Args: args})
 	if err == nil {

@@ -34,7 +34,7 @@ func TestTimeoutTurnsDeadlockIntoError(t *testing.T) {
 				assert.NoError(t, errs[1])
 				assert.Equal(t, [2]time.Duration{50 * time.Millisecond, 50 * time.Millisecond}, elapsed,
 					"1->2 gives up at its deadline, and 2->1 gets vault 1 that very moment")
-				ctx := context.Background()
+				ctx := t.Context()
 				ba, err := a.Balance(ctx)
 				require.NoError(t, err)
 				bb, err := b.Balance(ctx)
@@ -57,14 +57,14 @@ func TestTransferWithinRetriesUnderLoad(t *testing.T) {
 				wg.Go(func() {
 					for k := range 100 {
 						from, to := vaults[g%2], vaults[(g+1)%2]
-						assert.NoError(t, TransferRetry(context.Background(), from, to, int64(k%5), time.Millisecond, 10_000))
+						assert.NoError(t, TransferRetry(t.Context(), from, to, int64(k%5), time.Millisecond, 10_000))
 					}
 				})
 			}
 			wg.Wait()
 			var sum int64
 			for _, v := range vaults {
-				n, err := v.Balance(context.Background())
+				n, err := v.Balance(t.Context())
 				require.NoError(t, err)
 				sum += n
 			}
@@ -76,10 +76,10 @@ func TestTransferWithinRetriesUnderLoad(t *testing.T) {
 func TestTransferRetryGivesUpWithParent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a, b := NewVault(1, 100, NewChanMutex()), NewVault(2, 100, NewChanMutex())
-		require.NoError(t, b.lock.Lock(context.Background())) // someone holds b and never lets go
+		require.NoError(t, b.lock.Lock(t.Context())) // someone holds b and never lets go
 		defer b.lock.Unlock()
 		start := time.Now()
-		ctx, cancel := context.WithTimeout(context.Background(), 35*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 35*time.Millisecond)
 		defer cancel()
 		err := TransferRetry(ctx, a, b, 1, 10*time.Millisecond, 100)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
@@ -93,5 +93,5 @@ func TestChanMutexUnlockOfUnlockedPanics(t *testing.T) {
 
 func TestTransferWithinSameVault(t *testing.T) {
 	v := NewVault(1, 1, NewChanMutex())
-	assert.ErrorIs(t, TransferWithin(context.Background(), v, v, 1), ErrSameAccount)
+	assert.ErrorIs(t, TransferWithin(t.Context(), v, v, 1), ErrSameAccount)
 }

@@ -91,9 +91,9 @@ func BenchmarkOverhead(b *testing.B) {
 	})
 	b.Run("executor-4-futures", func(b *testing.B) {
 		e := executor.New(executor.Config{Workers: 4})
-		defer e.Shutdown(context.Background())
+		defer e.Shutdown(b.Context())
 		futures := make([]*executor.Future[int], batch)
-		ctx := context.Background()
+		ctx := b.Context()
 		for b.Loop() {
 			for i := range batch {
 				f, err := executor.Submit(e, func(context.Context) (int, error) { return tiny(i), nil })
@@ -112,13 +112,13 @@ func BenchmarkOverhead(b *testing.B) {
 	})
 	b.Run("executor-4-Map", func(b *testing.B) {
 		e := executor.New(executor.Config{Workers: 4})
-		defer e.Shutdown(context.Background())
+		defer e.Shutdown(b.Context())
 		in := make([]int, batch)
 		for i := range in {
 			in[i] = i
 		}
 		for b.Loop() {
-			if _, err := executor.Map(context.Background(), e, in, func(_ context.Context, i int) (int, error) { return tiny(i), nil }); err != nil {
+			if _, err := executor.Map(b.Context(), e, in, func(_ context.Context, i int) (int, error) { return tiny(i), nil }); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -141,7 +141,7 @@ func BenchmarkMillionTasks(b *testing.B) {
 	})
 	b.Run("executor-GOMAXPROCS", func(b *testing.B) {
 		e := executor.New(executor.Config{})
-		defer e.Shutdown(context.Background())
+		defer e.Shutdown(b.Context())
 		res := make([]int, n)
 		for b.Loop() {
 			var wg sync.WaitGroup
@@ -192,10 +192,10 @@ func BenchmarkSizing(b *testing.B) {
 		for _, workers := range []int{1, 2, 4, 8, 32} {
 			b.Run(fmt.Sprintf("%s/workers=%d", kind, workers), func(b *testing.B) {
 				e := executor.New(executor.Config{Workers: workers})
-				defer e.Shutdown(context.Background())
+				defer e.Shutdown(b.Context())
 				in := make([]int, tasks)
 				for b.Loop() {
-					if _, err := executor.Map(context.Background(), e, in, func(context.Context, int) (int, error) {
+					if _, err := executor.Map(b.Context(), e, in, func(context.Context, int) (int, error) {
 						work[kind]()
 						return 0, nil
 					}); err != nil {

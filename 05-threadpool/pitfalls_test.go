@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -12,9 +11,10 @@ import (
 )
 
 // The nested-submit deadlock, for real: the runtime itself reports it.
-// Built without -race, whose runtime cannot see deadlocks (golang/go#20588).
+// Built without -race: a race build links cgo, and the runtime skips its
+// deadlock check in cgo binaries (golang/go#20588).
 func TestNestedSubmitDeadlocks(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./05-threadpool/nested", harness.Options{Race: false, Timeout: 30 * time.Second})
+	res, err := harness.Run(t.Context(), "./05-threadpool/nested", harness.Options{Race: false, Timeout: 30 * time.Second})
 	require.NoError(t, err)
 	assert.False(t, res.TimedOut, res.String())
 	assert.Equal(t, 2, res.ExitCode, res.String())
@@ -26,7 +26,7 @@ func TestNestedSubmitDeadlocks(t *testing.T) {
 
 // errgroup does not recover panics: one panicking task ends the program.
 func TestErrgroupPanicCrashesTheProgram(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./05-threadpool/grouppanic", harness.Options{Race: true, Timeout: 30 * time.Second})
+	res, err := harness.Run(t.Context(), "./05-threadpool/grouppanic", harness.Options{Race: true, Timeout: 30 * time.Second})
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode, res.String())
 	assert.Contains(t, res.Stderr, "panic: runtime error: index out of range [0] with length 0")
@@ -39,7 +39,7 @@ func TestErrgroupPanicCrashesTheProgram(t *testing.T) {
 // happens depends on the machine; the docs quote a count.
 func TestErrgroupPanicCanVanishWhenMainReturns(t *testing.T) {
 	for range 5 {
-		res, err := harness.Run(context.Background(), "./05-threadpool/grouppanic", harness.Options{Args: []string{"-return"}, Timeout: 30 * time.Second})
+		res, err := harness.Run(t.Context(), "./05-threadpool/grouppanic", harness.Options{Args: []string{"-return"}, Timeout: 30 * time.Second})
 		require.NoError(t, err)
 		switch res.ExitCode {
 		case 2:

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os/exec"
 	"testing"
@@ -72,7 +71,7 @@ func TestPythonSeedAgreesWithGo(t *testing.T) {
 		t.Skip("python3 not on PATH")
 	}
 	for _, s := range []string{Sentence, "the quick brown fox jumps over the lazy dog"} {
-		p, err := RunPythonSeed(context.Background(), s)
+		p, err := RunPythonSeed(t.Context(), s)
 		require.NoError(t, err)
 		want, err := SeedCounts(4, s)
 		require.NoError(t, err)

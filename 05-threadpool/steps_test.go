@@ -67,7 +67,7 @@ func TestGroupRunStopsAtTheFirstErrorAndSaysWhy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var mu sync.Mutex
 		sawCancel := map[int]bool{}
-		err, cause := GroupRun(context.Background(), 6, 2, func(ctx context.Context, i int) error {
+		err, cause := GroupRun(t.Context(), 6, 2, func(ctx context.Context, i int) error {
 			if i == 1 {
 				return ErrStop
 			}
@@ -91,7 +91,7 @@ func TestGroupRunStopsAtTheFirstErrorAndSaysWhy(t *testing.T) {
 func TestGroupRunLimitsConcurrency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var running, peak atomic.Int32
-		err, cause := GroupRun(context.Background(), 10, 3, func(ctx context.Context, i int) error {
+		err, cause := GroupRun(t.Context(), 10, 3, func(ctx context.Context, i int) error {
 			peak.Store(max(peak.Load(), running.Add(1)))
 			defer running.Add(-1)
 			time.Sleep(time.Second)

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -25,7 +24,7 @@ import (
 //
 // Spawn: what it costs to start a process and wait for it, against a goroutine.
 func BenchmarkSpawn(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	b.Run("/bin/true", func(b *testing.B) {
 		for b.Loop() {
 			if err := exec.Command("/bin/true").Run(); err != nil {
@@ -85,7 +84,7 @@ const streamSize = 64 << 20
 // of shared memory in another process, and copying 64 MiB in this process.
 // The children are started once, outside the timed loop.
 func BenchmarkThroughput(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 
 	for _, big := range []bool{false, true} {
 		name := "pipe to parent"
@@ -180,10 +179,10 @@ func BenchmarkPoolChunkSize(b *testing.B) {
 			p, err := newPool("collatz", PoolOptions{Workers: 2, ChunkSize: chunk})
 			require.NoError(b, err)
 			defer p.Close()
-			_, err = p.Map(context.Background(), upTo(2)) // start the workers
+			_, err = p.Map(b.Context(), upTo(2)) // start the workers
 			require.NoError(b, err)
 			for b.Loop() {
-				if _, err := p.Map(context.Background(), in); err != nil {
+				if _, err := p.Map(b.Context(), in); err != nil {
 					b.Fatal(err)
 				}
 			}

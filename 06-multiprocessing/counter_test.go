@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -18,7 +17,7 @@ func TestSharedCounterAtomic(t *testing.T) {
 	}{{1, time.Millisecond}, {2, 50 * time.Millisecond}, {3, 30 * time.Millisecond}}
 	for _, tt := range tests {
 		t.Run("", func(t *testing.T) {
-			r, err := sharedCounter(context.Background(), "atomic", tt.children, tt.d)
+			r, err := sharedCounter(t.Context(), "atomic", tt.children, tt.d)
 			require.NoError(t, err)
 			assert.Positive(t, r.want)
 			assert.Equal(t, r.want, r.got, "atomic adds are never lost")
@@ -33,7 +32,7 @@ func TestSharedCounterAtomic(t *testing.T) {
 func TestSharedCounterPlainLosesUpdates(t *testing.T) {
 	var lost int64
 	for range 20 {
-		r, err := sharedCounter(context.Background(), "plain", 2, 100*time.Millisecond)
+		r, err := sharedCounter(t.Context(), "plain", 2, 100*time.Millisecond)
 		require.NoError(t, err)
 		require.LessOrEqual(t, r.got, r.want)
 		if lost = r.lost(); lost > 0 {
@@ -62,7 +61,7 @@ func TestRaceDetectorIsBlindToMappedMemory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			r, err := sharedCounter(context.Background(), tt.mode, 2, 20*time.Millisecond)
+			r, err := sharedCounter(t.Context(), tt.mode, 2, 20*time.Millisecond)
 			if tt.reported {
 				require.Error(t, err, "a race-enabled binary exits 66 after a report")
 				assert.Contains(t, r.stderr, "WARNING: DATA RACE")

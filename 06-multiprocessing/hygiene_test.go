@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"runtime"
 	"strings"
@@ -42,7 +41,7 @@ func TestCancelKillsProcessGroup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			died, err := cancelKillsGroup(context.Background(), tt.group, patience(tt.dies))
+			died, err := cancelKillsGroup(t.Context(), tt.group, patience(tt.dies))
 			require.NoError(t, err)
 			assert.Equal(t, tt.dies, died, "grandchild died")
 		})
@@ -59,7 +58,7 @@ func TestPdeathsig(t *testing.T) {
 	}{{"without Pdeathsig the grandchild is orphaned", false}, {"with Pdeathsig it dies with its parent", true}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			died, err := deathSignal(context.Background(), tt.on, patience(tt.on))
+			died, err := deathSignal(t.Context(), tt.on, patience(tt.on))
 			require.NoError(t, err)
 			assert.Equal(t, tt.on, died)
 		})
@@ -72,7 +71,7 @@ func TestPdeathsig(t *testing.T) {
 // and keeps it; a pipe made and closed first makes sure it is already open
 // when counting starts.
 func TestNoLeaks(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	r.Close()
@@ -125,7 +124,7 @@ func TestLesson(t *testing.T) {
 	fds, err := openFDs()
 	require.NoError(t, err)
 	files := leftovers(t)
-	code := run(context.Background(), nil, &out, &errOut)
+	code := run(t.Context(), nil, &out, &errOut)
 	require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errOut.String(), out.String())
 	text := out.String()
 	var last int
@@ -159,7 +158,7 @@ func TestLesson(t *testing.T) {
 // the leak role does exactly that, and the runtime panics with the stack that
 // created the Cmd. This proves the check TestMain switches on can fire.
 func TestExecwaitCatchesLeak(t *testing.T) {
-	cmd := command(context.Background(), "leak")
+	cmd := command(t.Context(), "leak")
 	cmd.Env = append(cmd.Env, "GODEBUG=execwait=2")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"runtime"
 	"testing"
 	"time"
@@ -24,7 +23,7 @@ func TestDuplex(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rs, err := duplex(context.Background(), tt.ns)
+			rs, err := duplex(t.Context(), tt.ns)
 			require.NoError(t, err, "the child exits 0 once the parent closes its end")
 			require.Len(t, rs, len(tt.ns))
 			for i, r := range rs {
@@ -41,7 +40,7 @@ func TestQueueFanIn(t *testing.T) {
 	tests := []struct{ writers, each int }{{1, 1}, {3, 4}, {4, 50}}
 	for _, tt := range tests {
 		t.Run("", func(t *testing.T) {
-			notes, eof, err := fanIn(context.Background(), tt.writers, tt.each, true, nil)
+			notes, eof, err := fanIn(t.Context(), tt.writers, tt.each, true, nil)
 			require.NoError(t, err)
 			assert.True(t, eof)
 			require.Len(t, notes, tt.writers*tt.each)
@@ -53,6 +52,55 @@ func TestQueueFanIn(t *testing.T) {
 				next[n.Writer]++
 			}
 			assert.Len(t, next, tt.writers)
+		})
+	}
+}
+
+// A frame that is not a note must be reported, and must not leave the
+// writers blocked on a pipe nobody reads any more: fanIn returns the error
+// once they have finished.
+func TestQueueReportsABadFrame(t *testing.T) {
+	type result struct {
+		notes []note
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		// 300 notes of about 500 bytes: more than a 64 KiB pipe holds.
+		notes, _, err := fanInRole(t.Context(), "queue-torn", 1, 300, true, nil)
+		done <- result{notes, err}
+	}()
+	select {
+	case r := <-done:
+		require.Error(t, r.err)
+		assert.Contains(t, r.err.Error(), `queue: bad note "not a note"`)
+		assert.Empty(t, r.notes, "nothing after the bad frame is believed")
+	case <-time.After(30 * time.Second):
+		t.Fatal("fanIn hung on a bad frame instead of reporting it")
+	}
+}
+
+// Get reports a torn stream: a length no writer sends, or a frame cut short.
+func TestGetReportsTornFrames(t *testing.T) {
+	tests := []struct {
+		name  string
+		bytes []byte
+		want  string
+	}{
+		{"impossible length", []byte("{\"Writer\":1}"), "more than any writer sends"},
+		{"cut short", []byte{0, 0, 0, 10, 'a', 'b'}, "torn frame: unexpected EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := newQueue()
+			require.NoError(t, err)
+			defer q.Close()
+			_, err = q.w.Write(tt.bytes)
+			require.NoError(t, err)
+			require.NoError(t, q.CloseWriter())
+			_, err = q.Get()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
@@ -85,7 +133,7 @@ func TestTornRecords(t *testing.T) {
 	}
 	t.Run("at most PIPE_BUF", func(t *testing.T) {
 		for range 3 {
-			torn, err := tornRecords(context.Background(), 3, 32, atomicSize)
+			torn, err := tornRecords(t.Context(), 3, 32, atomicSize)
 			require.NoError(t, err)
 			assert.Zero(t, torn)
 		}
@@ -93,7 +141,7 @@ func TestTornRecords(t *testing.T) {
 	t.Run("larger than the pipe", func(t *testing.T) {
 		seen := 0
 		for range 5 {
-			torn, err := tornRecords(context.Background(), 3, 4, 256<<10)
+			torn, err := tornRecords(t.Context(), 3, 4, 256<<10)
 			require.NoError(t, err)
 			if seen = torn; torn > 0 {
 				break
@@ -119,7 +167,7 @@ func TestWaitBeforeRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dead, n, err := waitBeforeRead(context.Background(), tt.size, tt.readFirst, after(tt.patience))
+			dead, n, err := waitBeforeRead(t.Context(), tt.size, tt.readFirst, after(tt.patience))
 			require.NoError(t, err)
 			assert.Equal(t, tt.deadlock, dead)
 			assert.EqualValues(t, tt.size, n, "the parent got every byte in the end")
@@ -138,7 +186,7 @@ func TestParentKeepsWriteEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("", func(t *testing.T) {
-			notes, eof, err := fanIn(context.Background(), 2, 3, tt.closeWriter, after(tt.patience))
+			notes, eof, err := fanIn(t.Context(), 2, 3, tt.closeWriter, after(tt.patience))
 			require.NoError(t, err)
 			assert.Equal(t, tt.eof, eof)
 			assert.Len(t, notes, 6, "the messages arrive either way; only the end is missing")
@@ -158,7 +206,7 @@ func TestEnvReplaces(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.env.String(), func(t *testing.T) {
-			n, path, greeting, err := envSeen(context.Background(), tt.env)
+			n, path, greeting, err := envSeen(t.Context(), tt.env)
 			require.NoError(t, err)
 			assert.Equal(t, tt.path, path, "PATH")
 			assert.Equal(t, tt.greeting, greeting, "GREETING")

@@ -55,8 +55,13 @@ type PoolOptions struct {
 	// worker, after the worker running it died. Default 0: report it.
 	Retries int
 
-	// onDispatch, if set, is called after a chunk was sent to worker pid.
-	// Tests use it to kill a worker in the middle of a task.
+	// onDispatch, if set, is called as a chunk is handed to worker pid,
+	// just before it is written to the worker's stdin. Tests and the lesson
+	// use it to SIGKILL the worker that holds a chunk. Killing it here, not
+	// after the write, makes the death certain: once kill(2) has returned,
+	// a SIGKILLed process runs no more code, so it cannot answer the chunk.
+	// Killed after the write, a worker could finish a fast task (x*x) and
+	// answer before the signal landed, and the test would see no failure.
 	onDispatch func(pid, attempt int, inputs []int64)
 }
 
@@ -172,6 +177,7 @@ func (p *Pool) run(ctx context.Context, slot int, inputs []int64) ([]int64, erro
 			p.slots[slot] = w
 		}
 		res, err := w.call(ctx, inputs, func() {
+			// Before the Send: see onDispatch.
 			if p.opts.onDispatch != nil {
 				p.opts.onDispatch(w.c.Pid(), attempt, inputs)
 			}
@@ -219,13 +225,13 @@ func (p *Pool) startWorker() (*worker, error) {
 
 // call sends one chunk and reads its result. If ctx ends first, the worker's
 // whole process group is killed, which ends the wait with EOF.
-func (w *worker) call(ctx context.Context, inputs []int64, sent func()) ([]int64, error) {
+func (w *worker) call(ctx context.Context, inputs []int64, dispatch func()) ([]int64, error) {
 	stop := context.AfterFunc(ctx, func() { killGroup(w.c.Pid(), unix.SIGKILL) })
 	defer stop()
+	dispatch()
 	if err := w.conn.Send(taskMsg{Inputs: inputs}); err != nil {
 		return nil, err
 	}
-	sent()
 	var r resultMsg
 	if err := w.conn.Recv(&r); err != nil {
 		return nil, err

@@ -46,9 +46,11 @@ func printPool(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "negative input, an ordinary error: outputs %v\n  error: %v (the worker lives on)\n", out, err)
 	p.Close()
 
-	// SIGKILL a worker the moment it has been handed a task.
+	// SIGKILL a worker the moment it is handed a task (before it can
+	// answer: see onDispatch).
+	const killRetries = 1
 	killed := 0
-	p, err = newPool("square", PoolOptions{Workers: 2, Retries: 1, onDispatch: func(pid, attempt int, in []int64) {
+	p, err = newPool("square", PoolOptions{Workers: 2, Retries: killRetries, onDispatch: func(pid, attempt int, in []int64) {
 		if attempt == 1 && in[0] == 3 {
 			unix.Kill(pid, unix.SIGKILL)
 			killed++
@@ -58,7 +60,7 @@ func printPool(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	out, err = p.Map(ctx, upTo(6))
-	fmt.Fprintf(w, "SIGKILL the worker running 3, 1 retry: outputs %v, error %v, %d killed, %d workers started\n", out, err, killed, p.Spawned())
+	fmt.Fprintf(w, "SIGKILL the worker running 3, retries %d: outputs %v, error %v, %d killed, %d workers started\n", killRetries, out, err, killed, p.Spawned())
 	p.Close()
 	fmt.Fprintln(w, "Python's Pool would hang forever on the poison and the SIGKILL (bpo-22393).")
 

@@ -39,7 +39,7 @@ func TestPoolMapKeepsOrder(t *testing.T) {
 			require.NoError(t, err)
 			defer p.Close()
 			in := upTo(tt.n)
-			out, err := p.Map(context.Background(), in)
+			out, err := p.Map(t.Context(), in)
 			require.NoError(t, err)
 			assert.Equal(t, squares(in), out)
 			assert.LessOrEqual(t, p.Spawned(), tt.workers, "no worker was replaced")
@@ -59,7 +59,7 @@ func TestPoolMaxTasksPerChild(t *testing.T) {
 			p, err := newPool("pid", PoolOptions{Workers: 1, MaxTasksPerChild: tt.max})
 			require.NoError(t, err)
 			defer p.Close()
-			pids, err := p.Map(context.Background(), upTo(tt.chunks))
+			pids, err := p.Map(t.Context(), upTo(tt.chunks))
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantWorkers, distinct(pids), "pids %v", pids)
 			assert.Equal(t, tt.wantWorkers, p.Spawned())
@@ -68,8 +68,10 @@ func TestPoolMaxTasksPerChild(t *testing.T) {
 }
 
 func TestPoolWorkerDies(t *testing.T) {
-	// killOn returns a hook that SIGKILLs the worker right after it was
-	// handed the chunk holding x, on the first `times` attempts.
+	// killOn returns a hook that SIGKILLs the worker as it is handed the
+	// chunk holding x, on the first `times` attempts. The hook runs before
+	// the chunk is written, so the worker cannot answer it first: the kill
+	// is certain, whatever the scheduling.
 	killOn := func(x int64, times int) func(pid, attempt int, inputs []int64) {
 		return func(pid, attempt int, inputs []int64) {
 			if attempt <= times && slices.Contains(inputs, x) {
@@ -97,7 +99,7 @@ func TestPoolWorkerDies(t *testing.T) {
 			p, err := newPool("fragile", PoolOptions{Workers: 2, Retries: tt.retries, onDispatch: tt.hook})
 			require.NoError(t, err)
 			defer p.Close()
-			out, err := p.Map(context.Background(), tt.input)
+			out, err := p.Map(t.Context(), tt.input)
 			if tt.how == "" {
 				require.NoError(t, err)
 				assert.Equal(t, squares(tt.input), out)
@@ -115,7 +117,7 @@ func TestPoolWorkerDies(t *testing.T) {
 			}
 			// The pool carries on with fresh workers.
 			before := p.Spawned()
-			out, err = p.Map(context.Background(), []int64{5, 6, 7})
+			out, err = p.Map(t.Context(), []int64{5, 6, 7})
 			require.NoError(t, err)
 			assert.Equal(t, []int64{25, 36, 49}, out)
 			assert.GreaterOrEqual(t, p.Spawned(), before)
@@ -127,7 +129,7 @@ func TestPoolTaskError(t *testing.T) {
 	p, err := newPool("fragile", PoolOptions{Workers: 1, ChunkSize: 2})
 	require.NoError(t, err)
 	defer p.Close()
-	out, err := p.Map(context.Background(), []int64{1, 2, -3, 4, 5})
+	out, err := p.Map(t.Context(), []int64{1, 2, -3, 4, 5})
 	var te *TaskError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, "pool: input -3: negative input", te.Error())
@@ -136,7 +138,7 @@ func TestPoolTaskError(t *testing.T) {
 }
 
 func TestPoolCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	p, err := newPool("square", PoolOptions{Workers: 2, onDispatch: func(int, int, []int64) { cancel() }})
 	require.NoError(t, err)

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 )
 
 func TestExitCodes(t *testing.T) {
-	got, err := exitCodes(context.Background())
+	got, err := exitCodes(t.Context())
 	require.NoError(t, err)
 	want := []struct {
 		code   int
@@ -55,7 +54,7 @@ func TestCancelWithDelay(t *testing.T) {
 	const delay = 300 * time.Millisecond
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			r, err := cancelWithDelay(context.Background(), tt.mode, delay)
+			r, err := cancelWithDelay(t.Context(), tt.mode, delay)
 			require.NoError(t, err)
 			assert.Equal(t, tt.exitCode, r.exitCode)
 			assert.Equal(t, tt.signal, r.signal)
@@ -71,14 +70,14 @@ func TestCancelWithDelay(t *testing.T) {
 }
 
 func TestOwnMemory(t *testing.T) {
-	saw, after, err := ownMemory(context.Background())
+	saw, after, err := ownMemory(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, "child: counter starts at 0 (a fresh program, not a copy of the parent); set it to 99\n", saw)
 	assert.Equal(t, 42, after)
 }
 
 func TestCPUTimes(t *testing.T) {
-	got, err := cpuTimes(context.Background(), 100*time.Millisecond)
+	got, err := cpuTimes(t.Context(), 100*time.Millisecond)
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	// Each child used at least 100ms of CPU, and the kind of work decides

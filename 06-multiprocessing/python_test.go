@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"os/exec"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ func TestPythonComparison(t *testing.T) {
 	}
 	root, err := harness.ModuleRoot()
 	require.NoError(t, err)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	t.Run("exit codes are -N for signal N", func(t *testing.T) {
 		res, err := harness.Exec(ctx, py, harness.Options{Args: []string{root + "/06-multiprocessing/testdata/exitcodes.py"}, Timeout: 30 * time.Second})

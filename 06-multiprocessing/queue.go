@@ -32,6 +32,12 @@ type Queue struct {
 // value POSIX allows, so it holds everywhere.
 const pipeBuf = 512
 
+// maxFrame bounds the length Get believes. put never writes more than
+// pipeBuf; the bound is far larger so that an experiment that drops put's
+// check still gets its big frames through, while a torn stream's garbage
+// length is reported instead of allocated.
+const maxFrame = 1 << 20
+
 // newQueue makes the pipe.
 func newQueue() (*Queue, error) {
 	r, w, err := os.Pipe()
@@ -56,7 +62,13 @@ func (q *Queue) Get() ([]byte, error) {
 	if _, err := io.ReadFull(q.r, n[:]); err != nil {
 		return nil, err
 	}
-	msg := make([]byte, binary.BigEndian.Uint32(n[:]))
+	size := binary.BigEndian.Uint32(n[:])
+	if size > maxFrame {
+		// A length read from the middle of someone else's bytes: the
+		// stream is torn. Say so rather than try to allocate it.
+		return nil, fmt.Errorf("queue: torn frame: a length of %d bytes, more than any writer sends", size)
+	}
+	msg := make([]byte, size)
 	if _, err := io.ReadFull(q.r, msg); err != nil {
 		return nil, fmt.Errorf("queue: torn frame: %w", err)
 	}
@@ -89,6 +101,12 @@ type note struct {
 // own write end: fanIn then stops waiting for EOF after patience and reports
 // that EOF never came.
 func fanIn(ctx context.Context, writers, perWriter int, closeWriter bool, patience <-chan struct{}) (notes []note, eof bool, err error) {
+	return fanInRole(ctx, "queue-writer", writers, perWriter, closeWriter, patience)
+}
+
+// fanInRole is fanIn with the writers' role named, so a test can start
+// writers that send a broken frame.
+func fanInRole(ctx context.Context, role string, writers, perWriter int, closeWriter bool, patience <-chan struct{}) (notes []note, eof bool, err error) {
 	q, err := newQueue()
 	if err != nil {
 		return nil, false, err
@@ -96,7 +114,7 @@ func fanIn(ctx context.Context, writers, perWriter int, closeWriter bool, patien
 	defer q.Close()
 	var kids []*child
 	for i := range writers {
-		c, err := startRole(ctx, "queue-writer", []*os.File{q.Writer()}, strconv.Itoa(i), strconv.Itoa(perWriter))
+		c, err := startRole(ctx, role, []*os.File{q.Writer()}, strconv.Itoa(i), strconv.Itoa(perWriter))
 		if err != nil {
 			break
 		}
@@ -119,10 +137,19 @@ func fanIn(ctx context.Context, writers, perWriter int, closeWriter bool, patien
 				break
 			}
 			var n note
-			if g.err = json.Unmarshal(msg, &n); g.err != nil {
+			if err := json.Unmarshal(msg, &n); err != nil {
+				g.err = fmt.Errorf("queue: bad note %.40q: %w", msg, err)
 				break
 			}
 			g.notes = append(g.notes, n)
+		}
+		if g.err != io.EOF {
+			// A broken frame ends the reading, but not the writers: they
+			// may still have notes to put, and with nobody reading they
+			// would block on the full pipe for ever, and so would the
+			// Waits below. Drain the pipe so they can finish; the error
+			// is what we report.
+			io.Copy(io.Discard, q.r)
 		}
 		done <- g
 	}()
@@ -146,6 +173,26 @@ func fanIn(ctx context.Context, writers, perWriter int, closeWriter bool, patien
 		err = g.err
 	}
 	return g.notes, eof, err
+}
+
+// queueTorn is a queue writer that starts with a frame that is not a note,
+// then puts more good notes than the pipe can hold: the reader must report
+// the bad frame without leaving this writer blocked (TestQueueReportsABadFrame).
+func queueTorn(args []string) int {
+	n, _ := strconv.Atoi(args[1])
+	w := os.NewFile(3, "queue")
+	if err := put(w, []byte("not a note")); err != nil {
+		return 1
+	}
+	pad := bytes.Repeat([]byte{' '}, pipeBuf-100)
+	for i := range n {
+		msg, _ := json.Marshal(note{Writer: 0, Seq: i, PID: os.Getpid()})
+		if err := put(w, append(msg, pad...)); err != nil {
+			fmt.Fprintln(os.Stderr, "queue-torn:", err)
+			return 1
+		}
+	}
+	return 0
 }
 
 func queueWriter(args []string) int {
@@ -216,5 +263,6 @@ func recordWriter(args []string) int {
 
 func init() {
 	register("queue-writer", queueWriter)
+	register("queue-torn", queueTorn)
 	register("record-writer", recordWriter)
 }

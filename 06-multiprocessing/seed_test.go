@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"testing"
 
@@ -24,7 +23,7 @@ func TestSeed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := runSeed(context.Background(), tt.input)
+			r, err := runSeed(t.Context(), tt.input)
 			require.NoError(t, err)
 			assert.Equal(t, [2]int64{tt.sq, tt.cu}, r.sums, "sums read from the shared Values")
 			assert.Equal(t, r.sums, r.reported, "sums the children printed on their pipes")

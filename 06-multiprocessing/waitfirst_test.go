@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -16,7 +15,7 @@ import (
 // The broken program hangs until the harness kills it: the runtime has no
 // deadlock to report, because both sides are blocked in the kernel.
 func TestWaitFirstHangs(t *testing.T) {
-	res, err := harness.Run(context.Background(), "./06-multiprocessing/waitfirst", harness.Options{Timeout: 2 * time.Second})
+	res, err := harness.Run(t.Context(), "./06-multiprocessing/waitfirst", harness.Options{Timeout: 2 * time.Second})
 	require.NoError(t, err)
 	assert.True(t, res.TimedOut, res.String())
 	assert.Equal(t, "child started; parent calls Wait before reading its 1 MiB of output...\n", res.Stdout)

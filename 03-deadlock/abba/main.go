@@ -8,8 +8,9 @@
 //
 //	fatal error: all goroutines are asleep - deadlock!
 //
-// and exit status 2. Build it without -race: the race detector switches the
-// runtime's deadlock check off (golang/go#20588) and the program just hangs.
+// and exit status 2. Build it without -race: the runtime skips that check in
+// any binary that links cgo, and -race needs cgo, so a race build just hangs
+// (golang/go#20588; see ../selectforever).
 package main
 
 import (

@@ -8,8 +8,9 @@
 // forever (try -stall=0).
 //
 // Each worker counts the transfers it finished. The watchdog looks at the
-// counts every tick; when a worker has made no progress for -stall, it names
-// the stuck workers, prints every goroutine's stack (runtime/pprof's
+// counts every tick; when a worker has made no progress for -stall, it waits
+// one more -stall (the ticks may notice a cycle's members one at a time),
+// then names the stuck workers, prints every goroutine's stack (runtime/pprof's
 // goroutine profile, the same text as a crash) so a person can read who waits
 // for what, and exits with status 3.
 //
@@ -107,6 +108,7 @@ func watch(workers []*worker, stall time.Duration) {
 	}
 	tick := time.NewTicker(stall / 5)
 	defer tick.Stop()
+	var firstSeen time.Time // when the current stall was first noticed
 	for now := range tick.C {
 		var stuck []*worker
 		for i, w := range workers {
@@ -117,6 +119,18 @@ func watch(workers []*worker, stall time.Duration) {
 			}
 		}
 		if len(stuck) == 0 {
+			firstSeen = time.Time{}
+			continue
+		}
+		// The members of a cycle stop within moments of each other, but
+		// the ticks can notice them one at a time (one may have made its
+		// last transfer just after the other started). Wait one more stall
+		// period, so that every member has been still for a whole stall
+		// before the report names them.
+		if firstSeen.IsZero() {
+			firstSeen = now
+		}
+		if now.Sub(firstSeen) < stall {
 			continue
 		}
 		fmt.Printf("watchdog: no progress for %v from %d of %d workers:\n", stall, len(stuck), len(workers))

@@ -38,13 +38,13 @@ func TestNestedSubmitSynctestChild(t *testing.T) {
 				if err != nil {
 					return 0, err
 				}
-				return child.Wait(context.Background())
+				return child.Wait(t.Context())
 			})
 			require.NoError(t, err)
 			parents = append(parents, f)
 		}
 		for _, f := range parents {
-			_, _ = f.Wait(context.Background()) // never returns
+			_, _ = f.Wait(t.Context()) // never returns
 		}
 		t.Log("unreachable: the parents returned")
 	})
@@ -54,7 +54,7 @@ func TestSynctestReportsTheNestedSubmitDeadlock(t *testing.T) {
 	if os.Getenv(deadlockChildEnv) != "" {
 		t.Skip("this is the child")
 	}
-	res, err := harness.Exec(context.Background(), os.Args[0], harness.Options{
+	res, err := harness.Exec(t.Context(), os.Args[0], harness.Options{
 		Args:    []string{"-test.run=^TestNestedSubmitSynctestChild$"},
 		Env:     []string{deadlockChildEnv + "=1"},
 		Timeout: 30 * time.Second,

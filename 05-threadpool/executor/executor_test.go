@@ -39,6 +39,19 @@ func start(t *testing.T, cfg Config) *Executor {
 type gate struct {
 	started chan struct{}
 	open    chan struct{}
+	once    sync.Once
+}
+
+// release opens the gate; it may be called more than once, so a test can
+// both defer it (for the failure paths) and call it where the story needs.
+func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
+
+// bounded is the test's context with a deadline: a Wait that would hang on
+// a broken executor fails the test with a message after 10 s instead.
+func bounded(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func newGate() *gate { return &gate{started: make(chan struct{}), open: make(chan struct{})} }
@@ -70,7 +83,7 @@ func TestSubmitGivesResultOrError(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := Submit(e, tc.fn)
 			require.NoError(t, err)
-			got, err := f.Wait(context.Background())
+			got, err := f.Wait(t.Context())
 			assert.Equal(t, tc.want, got)
 			assert.ErrorIs(t, err, tc.wantErr)
 			assert.Equal(t, Completed, f.State())
@@ -84,7 +97,7 @@ func TestPanicBecomesAnErrorWithStackAndWorkerSurvives(t *testing.T) {
 	e := start(t, Config{Workers: 1})
 	f, err := Submit(e, panicky)
 	require.NoError(t, err)
-	_, err = f.Wait(context.Background())
+	_, err = f.Wait(t.Context())
 	var pe *PanicError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "task blew up", pe.Value)
@@ -94,13 +107,13 @@ func TestPanicBecomesAnErrorWithStackAndWorkerSurvives(t *testing.T) {
 	sentinel := errors.New("sentinel")
 	f2, err := Submit(e, func(context.Context) (int, error) { panic(sentinel) })
 	require.NoError(t, err)
-	_, err = f2.Wait(context.Background())
+	_, err = f2.Wait(t.Context())
 	assert.ErrorIs(t, err, sentinel)
 
 	// The single worker is still there and takes the next task.
 	f3, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 	require.NoError(t, err)
-	id, err := f3.Wait(context.Background())
+	id, err := f3.Wait(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, 1, id)
 	assert.Equal(t, int64(2), e.Metrics().Panicked)
@@ -116,12 +129,12 @@ func TestGoexitInATaskDoesNotHangThePool(t *testing.T) {
 		return 1, nil
 	})
 	require.NoError(t, err)
-	_, err = f.Wait(context.Background())
+	_, err = f.Wait(bounded(t))
 	assert.ErrorIs(t, err, ErrGoexit)
 
 	f2, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 	require.NoError(t, err)
-	id, err := f2.Wait(context.Background())
+	id, err := f2.Wait(bounded(t))
 	require.NoError(t, err)
 	assert.Equal(t, 1, id, "the replacement worker keeps ID 1")
 }
@@ -136,11 +149,11 @@ func TestWorkerIDsAreStable(t *testing.T) {
 		futures = append(futures, f)
 	}
 	for _, f := range futures {
-		id, err := f.Wait(context.Background())
+		id, err := f.Wait(t.Context())
 		require.NoError(t, err)
 		assert.True(t, id >= 1 && id <= workers, "worker ID %d", id)
 	}
-	assert.Equal(t, 0, WorkerID(context.Background()))
+	assert.Equal(t, 0, WorkerID(t.Context()))
 }
 
 // full makes a one-worker executor whose worker is held by a gate and whose
@@ -164,7 +177,7 @@ func full(t *testing.T, p Policy) (*Executor, *gate, []*Future[int]) {
 func TestFullQueuePolicies(t *testing.T) {
 	t.Run("reject", func(t *testing.T) {
 		e, g, queued := full(t, Reject)
-		defer close(g.open)
+		defer g.release()
 		f, err := Submit(e, value(9))
 		assert.Nil(t, f)
 		assert.ErrorIs(t, err, ErrQueueFull)
@@ -173,33 +186,36 @@ func TestFullQueuePolicies(t *testing.T) {
 	})
 	t.Run("caller-runs", func(t *testing.T) {
 		e, g, _ := full(t, CallerRuns)
-		defer close(g.open)
+		defer g.release()
 		f, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 		require.NoError(t, err)
-		assert.Equal(t, Completed, f.State(), "Submit returned only after running the task")
-		id, err := f.Wait(context.Background())
+		require.Equal(t, Completed, f.State(), "Submit returned only after running the task")
+		id, err := f.Wait(bounded(t))
 		require.NoError(t, err)
 		assert.Equal(t, 0, id, "run by the caller, not a worker")
 	})
 	t.Run("discard-oldest", func(t *testing.T) {
 		e, g, queued := full(t, DiscardOldest)
+		defer g.release()
 		f, err := Submit(e, value(9))
 		require.NoError(t, err)
-		_, err = queued[0].Wait(context.Background())
+		require.Equal(t, Cancelled, queued[0].State(), "the oldest queued task was dropped to make room")
+		_, err = queued[0].Wait(bounded(t))
 		assert.ErrorIs(t, err, ErrDiscarded)
 		assert.Equal(t, Cancelled, queued[0].State())
 		assert.Equal(t, int64(1), e.Metrics().Discarded)
-		close(g.open)
-		v, err := f.Wait(context.Background())
+		g.release()
+		v, err := f.Wait(bounded(t))
 		require.NoError(t, err)
 		assert.Equal(t, 9, v)
-		v, err = queued[1].Wait(context.Background())
+		v, err = queued[1].Wait(bounded(t))
 		require.NoError(t, err)
 		assert.Equal(t, 1, v)
 	})
 	t.Run("block", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			e, g, _ := full(t, Block)
+			defer g.release()
 			submitted := make(chan *Future[int])
 			go func() {
 				f, _ := Submit(e, value(9))
@@ -211,8 +227,8 @@ func TestFullQueuePolicies(t *testing.T) {
 				t.Fatal("Submit returned while the queue was full")
 			default:
 			}
-			close(g.open) // the worker takes a task, which makes room
-			v, err := (<-submitted).Wait(context.Background())
+			g.release() // the worker takes a task, which makes room
+			v, err := (<-submitted).Wait(bounded(t))
 			require.NoError(t, err)
 			assert.Equal(t, 9, v)
 		})
@@ -227,17 +243,17 @@ func TestShutdownFinishesQueuedWorkThenRefuses(t *testing.T) {
 		require.NoError(t, err)
 		futures = append(futures, f)
 	}
-	require.NoError(t, e.Shutdown(context.Background()))
+	require.NoError(t, e.Shutdown(t.Context()))
 	for i, f := range futures {
 		require.Equal(t, Completed, f.State(), "task %d finished before Shutdown returned", i)
-		v, err := f.Wait(context.Background())
+		v, err := f.Wait(t.Context())
 		require.NoError(t, err)
 		assert.Equal(t, i, v)
 	}
 	f, err := Submit(e, value(1))
 	assert.Nil(t, f)
 	assert.ErrorIs(t, err, ErrShutdown)
-	assert.NoError(t, e.Shutdown(context.Background()), "a second Shutdown is fine")
+	assert.NoError(t, e.Shutdown(t.Context()), "a second Shutdown is fine")
 	goleak.VerifyNone(t)
 }
 
@@ -247,12 +263,12 @@ func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
 		g := newGate()
 		f, err := Submit(e, g.task)
 		require.NoError(t, err)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		assert.ErrorIs(t, e.Shutdown(ctx), context.DeadlineExceeded)
 		assert.Equal(t, Running, f.State(), "the running task was left alone")
 		close(g.open)
-		assert.NoError(t, e.Shutdown(context.Background()))
+		assert.NoError(t, e.Shutdown(t.Context()))
 	})
 }
 
@@ -275,14 +291,14 @@ func TestShutdownNowReturnsTasksThatNeverStarted(t *testing.T) {
 		assert.Equal(t, []Task{{ID: 4, Priority: 2}, {ID: 3, Priority: 1}, {ID: 2, Priority: 0}}, never)
 		assert.Equal(t, []uint64{2, 3, 4}, []uint64{queued[0].ID(), queued[1].ID(), queued[2].ID()}, "Task.ID is Future.ID")
 		for _, f := range queued {
-			_, err := f.Wait(context.Background())
+			_, err := f.Wait(t.Context())
 			assert.ErrorIs(t, err, ErrShutdown)
 			assert.Equal(t, Cancelled, f.State())
 		}
-		cause, err := running.Wait(context.Background())
+		cause, err := running.Wait(t.Context())
 		assert.ErrorIs(t, err, context.Canceled, "the running task saw its context cancelled")
 		assert.ErrorIs(t, cause, ErrShutdown, "and context.Cause says why")
-		assert.NoError(t, e.Shutdown(context.Background()))
+		assert.NoError(t, e.Shutdown(t.Context()))
 		_, err = Submit(e, value(1))
 		assert.ErrorIs(t, err, ErrShutdown)
 	})
@@ -328,7 +344,7 @@ func TestSubmitRacingShutdown(t *testing.T) {
 					mine = append(mine, f)
 				}
 				for _, f := range mine {
-					_, err := f.Wait(context.Background()) // must not hang
+					_, err := f.Wait(t.Context()) // must not hang
 					results <- err
 				}
 			})
@@ -338,7 +354,7 @@ func TestSubmitRacingShutdown(t *testing.T) {
 		if now {
 			wg.Go(func() { e.ShutdownNow() })
 		}
-		require.NoError(t, e.Shutdown(context.Background()))
+		require.NoError(t, e.Shutdown(t.Context()))
 		mu.Lock()
 		for _, f := range handedOut {
 			if s := f.State(); s != Completed && s != Cancelled {
@@ -379,7 +395,7 @@ func TestPriorityDecidesWhatStartsNext(t *testing.T) {
 	}
 	close(g.open)
 	for _, f := range futures {
-		_, err := f.Wait(context.Background())
+		_, err := f.Wait(t.Context())
 		require.NoError(t, err)
 	}
 	assert.Equal(t, []string{"p5#1", "p5#3", "p3#2", "p1#0", "p0#4"}, order)
@@ -399,12 +415,12 @@ func TestCancelOnlyStopsTasksThatHaveNotStarted(t *testing.T) {
 	assert.True(t, queued.Cancel())
 	assert.False(t, queued.Cancel(), "only once")
 	close(g.open)
-	_, err = queued.Wait(context.Background())
+	_, err = queued.Wait(t.Context())
 	assert.ErrorIs(t, err, ErrCancelled)
-	v, err := running.Wait(context.Background())
+	v, err := running.Wait(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, "gate", v)
-	require.NoError(t, e.Shutdown(context.Background()))
+	require.NoError(t, e.Shutdown(t.Context()))
 	assert.False(t, ran, "the worker skipped the cancelled task")
 }
 
@@ -413,12 +429,12 @@ func TestWaitGivesUpWithItsContextButTheTaskGoesOn(t *testing.T) {
 	g := newGate()
 	f, err := Submit(e, g.task)
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err = f.Wait(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 	close(g.open)
-	v, err := f.Wait(context.Background())
+	v, err := f.Wait(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, "gate", v)
 }
@@ -426,14 +442,14 @@ func TestWaitGivesUpWithItsContextButTheTaskGoesOn(t *testing.T) {
 func TestMapKeepsInputOrderAsCompletedDoesNot(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := New(Config{Workers: 4})
-		defer func() { require.NoError(t, e.Shutdown(context.Background())) }()
+		defer func() { require.NoError(t, e.Shutdown(t.Context())) }()
 		// The first input takes longest, so tasks finish in reverse order.
 		delays := []int{4, 3, 2, 1}
 		sleep := func(_ context.Context, d int) (int, error) {
 			time.Sleep(time.Duration(d) * time.Second)
 			return d, nil
 		}
-		got, err := Map(context.Background(), e, delays, sleep)
+		got, err := Map(t.Context(), e, delays, sleep)
 		require.NoError(t, err)
 		assert.Equal(t, []int{4, 3, 2, 1}, got, "Map: input order")
 
@@ -444,8 +460,8 @@ func TestMapKeepsInputOrderAsCompletedDoesNot(t *testing.T) {
 			futures = append(futures, f)
 		}
 		var finished []int
-		for i, f := range AsCompleted(context.Background(), futures) {
-			v, err := f.Wait(context.Background())
+		for i, f := range AsCompleted(t.Context(), futures) {
+			v, err := f.Wait(t.Context())
 			require.NoError(t, err)
 			assert.Equal(t, delays[i], v)
 			finished = append(finished, v)
@@ -454,7 +470,7 @@ func TestMapKeepsInputOrderAsCompletedDoesNot(t *testing.T) {
 
 		// Futures that were already final are yielded too, at once.
 		n := 0
-		for range AsCompleted(context.Background(), futures) {
+		for range AsCompleted(t.Context(), futures) {
 			n++
 		}
 		assert.Equal(t, len(futures), n)
@@ -464,7 +480,7 @@ func TestMapKeepsInputOrderAsCompletedDoesNot(t *testing.T) {
 func TestMapStopsAtTheFirstErrorInInputOrder(t *testing.T) {
 	e := start(t, Config{Workers: 2})
 	bad := errors.New("bad input")
-	got, err := Map(context.Background(), e, []int{1, 2, -3, 4, -5}, func(_ context.Context, n int) (int, error) {
+	got, err := Map(t.Context(), e, []int{1, 2, -3, 4, -5}, func(_ context.Context, n int) (int, error) {
 		if n < 0 {
 			return 0, fmt.Errorf("%d: %w", n, bad)
 		}
@@ -480,7 +496,7 @@ func TestAsCompletedStopsWhenItsContextEnds(t *testing.T) {
 	g := newGate()
 	f, err := Submit(e, g.task)
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	n := 0
 	for range AsCompleted(ctx, []*Future[string]{f}) {
@@ -503,9 +519,9 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	m := e.Metrics()
 	assert.Equal(t, Metrics{Workers: 1, Active: 1, Queued: 1, Submitted: 2, Rejected: 1}, m)
 	close(g.open)
-	_, err = p.Wait(context.Background())
+	_, err = p.Wait(t.Context())
 	require.Error(t, err)
-	require.NoError(t, e.Shutdown(context.Background()))
+	require.NoError(t, e.Shutdown(t.Context()))
 	assert.Equal(t, Metrics{Workers: 1, Submitted: 2, Completed: 2, Rejected: 1, Panicked: 1}, e.Metrics())
 }
 
@@ -538,7 +554,7 @@ func TestWorkersAreReusedNotRecreated(t *testing.T) {
 		futures = append(futures, f)
 	}
 	for _, f := range futures {
-		n, err := f.Wait(context.Background())
+		n, err := f.Wait(t.Context())
 		require.NoError(t, err)
 		assert.LessOrEqual(t, n, before+3, "only the three workers were added")
 	}
@@ -564,7 +580,7 @@ func TestDoneChannelClosesWhenTheResultIsFinal(t *testing.T) {
 
 	quick, err := Submit(e, value(1))
 	require.NoError(t, err)
-	_, err = quick.Wait(context.Background()) // final before anyone asked for Done
+	_, err = quick.Wait(t.Context()) // final before anyone asked for Done
 	require.NoError(t, err)
 	select {
 	case <-quick.Done():

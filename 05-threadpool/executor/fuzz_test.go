@@ -63,7 +63,7 @@ func FuzzExecutor(f *testing.F) {
 					}
 				}
 			case 4: // shut down without waiting for it
-				ctx, cancel := context.WithCancel(context.Background())
+				ctx, cancel := context.WithCancel(t.Context())
 				cancel()
 				_ = e.Shutdown(ctx)
 			case 5:
@@ -73,13 +73,13 @@ func FuzzExecutor(f *testing.F) {
 				require.LessOrEqual(t, m.Queued, int(ops[2]%8)+1)
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		require.NoError(t, e.Shutdown(ctx))
 
 		var done, panicked, discarded, stopped int
 		for _, s := range subs {
-			v, err := s.f.Wait(context.Background())
+			v, err := s.f.Wait(t.Context())
 			switch s.f.State() {
 			case Completed:
 				done++

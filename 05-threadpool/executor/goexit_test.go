@@ -30,13 +30,13 @@ func TestFatalInAPooledTaskChild(t *testing.T) {
 		return 1, nil
 	})
 	require.NoError(t, err)
-	_, err = f.Wait(context.Background())
+	_, err = f.Wait(t.Context())
 	t.Logf("the future reports: %v", err)
 	next, err := Submit(e, func(ctx context.Context) (int, error) { return WorkerID(ctx), nil })
 	require.NoError(t, err)
-	id, err := next.Wait(context.Background())
+	id, err := next.Wait(t.Context())
 	t.Logf("the next task ran on worker %d, err=%v", id, err)
-	require.NoError(t, e.Shutdown(context.Background()))
+	require.NoError(t, e.Shutdown(t.Context()))
 	t.Log("shutdown returned")
 }
 
@@ -44,7 +44,7 @@ func TestFatalInAPooledTaskDoesNotHang(t *testing.T) {
 	if os.Getenv(fatalChildEnv) != "" {
 		t.Skip("this is the child")
 	}
-	res, err := harness.Exec(context.Background(), os.Args[0], harness.Options{
+	res, err := harness.Exec(t.Context(), os.Args[0], harness.Options{
 		Args:    []string{"-test.run=^TestFatalInAPooledTaskChild$", "-test.v"},
 		Env:     []string{fatalChildEnv + "=1"},
 		Timeout: 30 * time.Second,

@@ -21,7 +21,7 @@ func TestNestedSubmitDeadlockIsDeterministic(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const workers = 2
 		e := New(Config{Workers: workers})
-		parentCtx, unstick := context.WithCancel(context.Background())
+		parentCtx, unstick := context.WithCancel(t.Context())
 		var parents, children []*Future[int]
 		var mu sync.Mutex
 		var running sync.WaitGroup // every parent holds a worker before any child is queued
@@ -55,10 +55,10 @@ func TestNestedSubmitDeadlockIsDeterministic(t *testing.T) {
 
 		unstick()
 		for _, f := range parents {
-			_, err := f.Wait(context.Background())
+			_, err := f.Wait(t.Context())
 			assert.ErrorIs(t, err, context.Canceled)
 		}
-		require.NoError(t, e.Shutdown(context.Background()))
+		require.NoError(t, e.Shutdown(t.Context()))
 	})
 }
 
@@ -82,12 +82,12 @@ func TestNestedSubmitFixes(t *testing.T) {
 				fs = append(fs, f)
 			}
 			for p, f := range fs {
-				v, err := f.Wait(context.Background())
+				v, err := f.Wait(t.Context())
 				require.NoError(t, err)
 				assert.Equal(t, p, v)
 			}
-			require.NoError(t, parents.Shutdown(context.Background()))
-			require.NoError(t, kids.Shutdown(context.Background()))
+			require.NoError(t, parents.Shutdown(t.Context()))
+			require.NoError(t, kids.Shutdown(t.Context()))
 		})
 	})
 	t.Run("no waiting inside a task", func(t *testing.T) {
@@ -102,13 +102,13 @@ func TestNestedSubmitFixes(t *testing.T) {
 				fs = append(fs, f)
 			}
 			for p, f := range fs {
-				child, err := f.Wait(context.Background())
+				child, err := f.Wait(t.Context())
 				require.NoError(t, err)
-				v, err := child.Wait(context.Background())
+				v, err := child.Wait(t.Context())
 				require.NoError(t, err)
 				assert.Equal(t, p, v)
 			}
-			require.NoError(t, e.Shutdown(context.Background()))
+			require.NoError(t, e.Shutdown(t.Context()))
 		})
 	})
 }
@@ -136,18 +136,18 @@ func TestCancellationIsCooperative(t *testing.T) {
 		start := time.Now()
 		assert.Empty(t, e.ShutdownNow(), "nothing was waiting in the queue")
 
-		v, err := polite.Wait(context.Background())
+		v, err := polite.Wait(t.Context())
 		assert.Equal(t, "stopped", v)
 		assert.ErrorIs(t, err, ErrShutdown)
 		assert.Zero(t, time.Since(start), "the polite task stopped at once")
 
 		synctest.Wait()
 		assert.Equal(t, Running, stubborn.State(), "the stubborn task is still running after ShutdownNow")
-		v, err = stubborn.Wait(context.Background())
+		v, err = stubborn.Wait(t.Context())
 		assert.Equal(t, "finished", v)
 		assert.NoError(t, err)
 		assert.Equal(t, time.Hour, time.Since(start), "it ran its full hour")
-		require.NoError(t, e.Shutdown(context.Background()))
+		require.NoError(t, e.Shutdown(t.Context()))
 	})
 }
 
@@ -180,7 +180,7 @@ func TestTheQueueNeverExceedsItsBound(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		require.NoError(t, e.Shutdown(context.Background()))
+		require.NoError(t, e.Shutdown(t.Context()))
 		m := e.Metrics()
 		assert.Equal(t, int64(200), m.Completed, "Block lost nothing")
 		assert.LessOrEqual(t, peak, size)
@@ -195,6 +195,6 @@ func TestAnUnwaitedPanicIsStillCounted(t *testing.T) {
 	e := New(Config{Workers: 1})
 	_, err := Submit(e, panicky) // the Future is dropped on the floor
 	require.NoError(t, err)
-	require.NoError(t, e.Shutdown(context.Background()))
+	require.NoError(t, e.Shutdown(t.Context()))
 	assert.Equal(t, int64(1), e.Metrics().Panicked)
 }

@@ -8,9 +8,12 @@
 // stdout and stderr. A child that outlives its timeout is killed together with
 // its whole process group, and whatever it printed so far is kept.
 //
-// The runtime's deadlock detector ("all goroutines are asleep") is switched
-// off in binaries built with -race (golang/go#20588), so deadlock demos must
-// be built with Race false even when the tests themselves run under -race.
+// The runtime's deadlock check ("all goroutines are asleep") is skipped in
+// any binary that links cgo (golang/go#25538): every -race build, since the
+// race runtime needs cgo, and, with cgo on, anything that imports net. So
+// deadlock demos must be built with Race false, and must not import net,
+// even when the tests themselves run under -race. 03-deadlock/selectforever
+// shows all three cases.
 //
 // All functions are safe for concurrent use.
 package harness

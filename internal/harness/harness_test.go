@@ -41,7 +41,7 @@ func TestRun(t *testing.T) {
 			stderr: []string{"WARNING: DATA RACE", "Found 1 data race(s)"},
 		},
 		{
-			name:   "deadlock detector needs a build without -race",
+			name:   "deadlock detector needs a build without -race (no cgo)",
 			opts:   Options{Args: []string{"deadlock"}},
 			exit:   2,
 			stderr: []string{"fatal error: all goroutines are asleep - deadlock!"},
