@@ -30,7 +30,7 @@ type coach struct {
 	prog *Progress
 	out  io.Writer
 	// test runs an exercise's tests; runTests, or a fake in the coach's tests.
-	test func(ctx context.Context, root, dir string) (Outcome, error)
+	test func(ctx context.Context, root string, ex Exercise, dir string) (Outcome, error)
 	// waitChange blocks until a file in dir changes, or ctx is done.
 	waitChange func(ctx context.Context, dir string) error
 }
@@ -46,7 +46,7 @@ func (c *coach) check(ctx context.Context, ex Exercise) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	o, err := c.test(ctx, c.root, dir)
+	o, err := c.test(ctx, c.root, ex, dir)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -41,7 +41,7 @@ func write(t *testing.T, path, content string) {
 // fakeTest passes an exercise whose files say SOLVED, and counts its runs.
 type fakeTest struct{ runs int }
 
-func (f *fakeTest) run(_ context.Context, _, dir string) (Outcome, error) {
+func (f *fakeTest) run(_ context.Context, _ string, _ Exercise, dir string) (Outcome, error) {
 	f.runs++
 	b, err := os.ReadFile(filepath.Join(dir, "exercise.go"))
 	if err != nil {
@@ -306,7 +306,7 @@ func TestDispatchErrors(t *testing.T) {
 
 func TestNoGoOnThePath(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := runTests(context.Background(), t.TempDir(), t.TempDir())
+	_, err := runTests(context.Background(), t.TempDir(), Exercise{}, t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the go command is not on your PATH")
 }
