@@ -168,7 +168,7 @@ func TestSelfCheck(t *testing.T) {
 					require.NoError(t, err)
 					assert.False(t, o.Passed, "%s: the wrong answer %s passes:\n%s", ex.Name, w, o.Output)
 					if !o.Passed {
-						t.Logf("%s rejected: %s", w, Explain(o))
+						t.Logf("%s rejected: %s %s", w, Explain(o), firstFinding(o.Output))
 					}
 				})
 			}
@@ -187,4 +187,11 @@ func answer(t *testing.T, ex Exercise, sub string) map[string]string {
 		m[filepath.Join(ex.Dir, filepath.Base(f))] = f
 	}
 	return m
+}
+
+var findingLine = regexp.MustCompile(`(?m)^\s+\S+_test\.go:\d+: .*$`)
+
+// firstFinding is the first message a test printed, for the log.
+func firstFinding(output string) string {
+	return strings.TrimSpace(findingLine.FindString(output))
 }
