@@ -49,7 +49,8 @@ type check struct {
 	Ex      Exercise
 	Dir     string
 	Replace map[string]string
-	Count   int // go test -count; runs when 0
+	Count   int      // go test -count; runs when 0
+	Env     []string // more environment for go test, NAME=value
 }
 
 // runTests checks the learner's copy in dir: go vet, then go test -race.
@@ -91,9 +92,9 @@ func runCheck(ctx context.Context, c check) (Outcome, error) {
 	vetDone := make(chan struct{})
 	go func() {
 		defer close(vetDone)
-		vetOut, vetErr = goCmd(ctx, goBin, c.Root, "vet", "-tags", "coach", "-overlay", overlay, pkg)
+		vetOut, vetErr = goCmd(ctx, goBin, c.Root, nil, "vet", "-tags", "coach", "-overlay", overlay, pkg)
 	}()
-	out, testErr := goCmd(ctx, goBin, c.Root, "test", "-race", "-tags", "coach", "-overlay", overlay,
+	out, testErr := goCmd(ctx, goBin, c.Root, c.Env, "test", "-race", "-tags", "coach", "-overlay", overlay,
 		fmt.Sprintf("-count=%d", count), "-timeout", finishWithin.String(), pkg)
 	<-vetDone
 	switch ctx.Err() {
@@ -124,10 +125,11 @@ var okLine = regexp.MustCompile(`(?m)^ok\s`)
 
 // goCmd runs the go command in root with the environment a check wants and
 // returns its combined output, with root's path taken off file names.
-func goCmd(ctx context.Context, goBin, root string, args ...string) (string, error) {
+func goCmd(ctx context.Context, goBin, root string, env []string, args ...string) (string, error) {
 	cmd := harness.Command(ctx, goBin, args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"), "GOFLAGS=")
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	return strings.ReplaceAll(string(out), root+string(filepath.Separator), ""), err
 }

@@ -133,7 +133,8 @@ func rejects(testFile string) ([]string, error) {
 // temporary directory, so it works on a read-only checkout. It runs every
 // go test there is, so it takes minutes: make selfcheck runs it, and
 // go test ./coach skips it unless COACH_SELFCHECK=1. Narrow it with -run,
-// such as -run 'TestSelfCheck/04.1'.
+// such as -run 'TestSelfCheck/04.1'. A test that reads the answer's source
+// (04.3 does) finds it through EXERCISE_SOURCE_DIR.
 func TestSelfCheck(t *testing.T) {
 	if os.Getenv(selfCheckEnv) == "" {
 		t.Skip("the full self-check runs every exercise's tests: make selfcheck, or " + selfCheckEnv + "=1 go test -run TestSelfCheck ./coach")
@@ -155,7 +156,8 @@ func TestSelfCheck(t *testing.T) {
 			})
 			t.Run("solution", func(t *testing.T) {
 				t.Parallel()
-				o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: ex.Dir, Replace: answer(t, ex, "solution")})
+				o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: ex.Dir, Replace: answer(t, ex, "solution"),
+					Env: []string{"EXERCISE_SOURCE_DIR=" + filepath.Join(ex.Dir, "solution")}})
 				require.NoError(t, err)
 				assert.True(t, o.Passed, "%s's solution fails:\n%s\n%s", ex.Name, o.Output, o.Vet)
 			})
@@ -164,7 +166,8 @@ func TestSelfCheck(t *testing.T) {
 			for _, w := range wrongs {
 				t.Run("wrong-"+w, func(t *testing.T) {
 					t.Parallel()
-					o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: ex.Dir, Count: 1, Replace: answer(t, ex, filepath.Join("wrong", w))})
+					o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: ex.Dir, Count: 1, Replace: answer(t, ex, filepath.Join("wrong", w)),
+						Env: []string{"EXERCISE_SOURCE_DIR=" + filepath.Join(ex.Dir, "wrong", w)}})
 					require.NoError(t, err)
 					assert.False(t, o.Passed, "%s: the wrong answer %s passes:\n%s", ex.Name, w, o.Output)
 					if !o.Passed {
