@@ -24,6 +24,9 @@ type Outcome struct {
 	// or a file changed under it): there is no verdict, and nothing is
 	// recorded.
 	Stopped bool
+	// Untagged is set when a file lost its //go:build coach line: the
+	// coach does not run it, since it would break go vet ./....
+	Untagged bool
 }
 
 const (
@@ -204,6 +207,9 @@ var explanations = []struct{ marker, words string }{
 func Explain(o Outcome) string {
 	if o.Passed {
 		return ""
+	}
+	if o.Untagged {
+		return "A file in your copy has lost its first line, //go:build coach. Put it back: it keeps unsolved work out of go build, go vet and make test."
 	}
 	for _, e := range explanations {
 		if strings.Contains(o.Output, e.marker) {
