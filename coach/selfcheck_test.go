@@ -179,6 +179,51 @@ func TestSelfCheck(t *testing.T) {
 	}
 }
 
+// TestSelfCheckRunner proves, on a real exercise, what the coach's runner
+// promises: the shipped test runs even in a copy that has none, a package
+// with no test files fails, and a go vet finding fails a check whose tests
+// pass. It runs the go command, so it is part of the full self-check.
+func TestSelfCheckRunner(t *testing.T) {
+	if os.Getenv(selfCheckEnv) == "" {
+		t.Skip("runs go test on a real exercise: make selfcheck")
+	}
+	root, exs := realExercises(t)
+	ex := exs[0]
+	ctx := context.Background()
+	t.Run("a copy without tests gets the shipped ones", func(t *testing.T) {
+		t.Parallel()
+		// solution/ holds the solved exercise.go and no test file.
+		o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: filepath.Join(ex.Dir, "solution"), Count: 1})
+		require.NoError(t, err)
+		assert.True(t, o.Passed, "%s", o.Output)
+		shipped, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: filepath.Join(ex.Dir, "wrong", "serial"), Count: 1})
+		require.NoError(t, err)
+		assert.False(t, shipped.Passed, "a wrong answer in a copy without tests must still fail:\n%s", shipped.Output)
+	})
+	t.Run("no test files is a failure", func(t *testing.T) {
+		t.Parallel()
+		o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: ex.Dir, Count: 1,
+			Replace: map[string]string{filepath.Join(ex.Dir, "exercise_test.go"): ""}})
+		require.NoError(t, err)
+		assert.False(t, o.Passed, "%s", o.Output)
+		assert.Contains(t, o.Output, "no test files")
+	})
+	t.Run("a vet finding is a failure", func(t *testing.T) {
+		t.Parallel()
+		extra := filepath.Join(t.TempDir(), "leak.go")
+		require.NoError(t, os.WriteFile(extra, []byte("//go:build coach\n\npackage join\n\nimport \"context\"\n\n"+
+			"func leak(ctx context.Context) context.Context {\n\tctx, cancel := context.WithCancel(ctx)\n"+
+			"\tif ctx == nil {\n\t\tcancel()\n\t}\n\treturn ctx\n}\n"), 0o644))
+		replace := answer(t, ex, "solution")
+		replace[filepath.Join(ex.Dir, "zz_leak.go")] = extra
+		o, err := runCheck(ctx, check{Root: root, Ex: ex, Dir: ex.Dir, Count: 1, Replace: replace})
+		require.NoError(t, err)
+		assert.False(t, o.Passed, "%s", o.Output)
+		assert.Contains(t, o.Vet, "cancel")
+		assert.Contains(t, Explain(o), "go vet found a likely mistake. A cancel function")
+	})
+}
+
 // answer lays the .go files of ex's sub directory (solution, wrong/NAME)
 // over the shipped ones.
 func answer(t *testing.T, ex Exercise, sub string) map[string]string {

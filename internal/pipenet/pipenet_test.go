@@ -95,4 +95,3 @@ func TestClientDeadline(t *testing.T) {
 		assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
 	})
 }
-
