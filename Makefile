@@ -29,7 +29,7 @@ test: lint race selfcheck ## every check: gofmt, go vet, staticcheck, go test -r
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
 fmt-check:
-	@out=$$(find . -name '*.go' -not -path './workspace/*' -not -path './_selfcheck-*' | xargs gofmt -l); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@out=$$(find . -name '*.go' -not -path './workspace/*' | xargs gofmt -l); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@echo "gofmt: clean"
 
 vet:

@@ -214,7 +214,7 @@ func (c *coach) list(ctx context.Context, recheck bool) error {
 		} else if next == nil {
 			next, mark = &c.exs[i], "→"
 		}
-		line := fmt.Sprintf("%s %-5s %-*s  %-11s", mark, ex.ID, nameWidth, ex.Name, s)
+		line := fmt.Sprintf("%s %-5s %-*s  %-12s", mark, ex.ID, nameWidth, ex.Name, s)
 		if nameWidth > 0 {
 			line += " " + ex.Title
 		}

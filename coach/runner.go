@@ -98,7 +98,7 @@ func runCheck(ctx context.Context, c check) (Outcome, error) {
 		vetOut, vetErr = goCmd(ctx, goBin, c.Root, nil, "vet", "-tags", "coach", "-overlay", overlay, pkg)
 	}()
 	out, testErr := goCmd(ctx, goBin, c.Root, c.Env, "test", "-race", "-tags", "coach", "-overlay", overlay,
-		fmt.Sprintf("-count=%d", count), "-timeout", finishWithin.String(), pkg)
+		fmt.Sprintf("-count=%d", count), "-failfast", "-timeout", finishWithin.String(), pkg)
 	<-vetDone
 	switch ctx.Err() {
 	case nil:
