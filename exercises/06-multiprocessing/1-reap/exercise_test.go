@@ -86,7 +86,7 @@ func TestRunAll(t *testing.T) {
 // The commands run side by side: each child says "up" and then waits for
 // its stdin to end, which the test ends only once every child is up. Started
 // one after another, the first waits for the others, which cannot start
-// before it exits, and after a few seconds the test gives up and fails.
+// before it exits, and after five seconds the test gives up and fails.
 func TestRunsSideBySide(t *testing.T) {
 	const n = 3
 	inR, inW, err := os.Pipe()
@@ -110,13 +110,13 @@ func TestRunsSideBySide(t *testing.T) {
 		}
 	}()
 	up := 0
-	giveUp := time.After(3 * time.Second)
+	giveUp := time.After(5 * time.Second)
 	for up < n {
 		select {
 		case <-ups:
 			up++
 		case <-giveUp:
-			t.Errorf("only %d of %d children were running after 3s: RunAll must start them all before it waits for any", up, n)
+			t.Errorf("only %d of %d children were running after 5s: RunAll must start them all before it waits for any", up, n)
 			up = n
 		}
 	}
