@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,9 +87,26 @@ func (e Exercise) Hint() (string, error) {
 	return string(b), err
 }
 
-// goFiles lists the .go files directly in dir.
+// goFiles lists the .go files directly in dir that the go command would
+// build: not editors' lock and backup files (.#exercise.go, #exercise.go#)
+// nor any name the go command ignores (starting with . or _).
 func goFiles(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") ||
+			strings.HasPrefix(name, "#") || !e.Type().IsRegular() {
+			continue
+		}
+		files = append(files, filepath.Join(dir, name))
+	}
 	slices.Sort(files)
-	return files, err
+	return files, nil
 }

@@ -24,6 +24,29 @@ type Entry struct {
 type Progress struct {
 	path      string
 	Exercises map[string]Entry `json:"exercises"`
+	// changed holds what this process set (an Entry) or removed (nil)
+	// since it loaded the file: save applies only that to the file as it
+	// is then, so two coaches at once (watch in one terminal, check in
+	// another) do not undo each other's records.
+	changed map[string]*Entry
+}
+
+// set records e for the exercise called name.
+func (p *Progress) set(name string, e Entry) {
+	p.Exercises[name] = e
+	if p.changed == nil {
+		p.changed = map[string]*Entry{}
+	}
+	p.changed[name] = &e
+}
+
+// remove forgets the exercise called name.
+func (p *Progress) remove(name string) {
+	delete(p.Exercises, name)
+	if p.changed == nil {
+		p.changed = map[string]*Entry{}
+	}
+	p.changed[name] = nil
 }
 
 func loadProgress(root string) (*Progress, error) {
@@ -44,16 +67,44 @@ func loadProgress(root string) (*Progress, error) {
 	return p, nil
 }
 
-// save writes the file whole, through a temporary file and a rename, so an
-// interrupted save never leaves half a file behind.
+// save applies this process's changes to the file as it is now, under a
+// lock (a .lock file beside it, flock'd), and writes the file whole through
+// a temporary file and a rename, so a reader never sees half a file and an
+// interrupted save leaves the old one.
 func (p *Progress) save() error {
+	unlock, err := lockFile(p.path + ".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	now, err := loadProgress(filepath.Dir(p.path))
+	if err != nil {
+		now = &Progress{path: p.path, Exercises: map[string]Entry{}} // damaged: ours replaces it
+	}
+	for name, e := range p.changed {
+		if e == nil {
+			delete(now.Exercises, name)
+		} else {
+			now.Exercises[name] = *e
+		}
+	}
+	p.Exercises, p.changed = now.Exercises, nil
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := p.path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+	tmp, err := os.CreateTemp(filepath.Dir(p.path), progressFile+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, p.path)
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), p.path)
 }

@@ -2,9 +2,16 @@
 
 package task
 
+// Rejects:
+//   - inline: Start runs the function itself, not in a new goroutine
+//   - nowait: Join returns without waiting for the function
+//   - plainflag: a plain bool guards "once", racing when Start is called at once
+
 import (
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,7 +64,15 @@ func TestStartRunsOnce(t *testing.T) {
 func TestJoinWaits(t *testing.T) {
 	release := make(chan struct{})
 	task := NewTask(func() (string, error) { <-release; return "late", nil })
-	task.Start()
+	started := make(chan struct{})
+	go func() { task.Start(); close(started) }()
+	select {
+	case <-started:
+	case <-time.After(3 * time.Second):
+		close(release)
+		<-started
+		t.Fatal("Start did not return within 3s while the function was still running: Start must run it in a new goroutine")
+	}
 	joined := make(chan string)
 	go func() { v, _ := task.Join(); joined <- v }()
 	select {
@@ -67,4 +82,29 @@ func TestJoinWaits(t *testing.T) {
 	}
 	close(release)
 	assert.Equal(t, "late", <-joined)
+}
+
+// Many goroutines call Start at the same time, and others Join: the function
+// runs once, and every Join gets its result.
+func TestStartFromManyGoroutines(t *testing.T) {
+	for range 20 {
+		calls := make(chan struct{}, 10)
+		task := NewTask(func() (int, error) { calls <- struct{}{}; return 5, nil })
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for range 4 {
+			wg.Go(func() { <-gate; task.Start() })
+		}
+		close(gate)
+		wg.Wait()
+		for range 3 {
+			wg.Go(func() {
+				got, err := task.Join()
+				assert.NoError(t, err)
+				assert.Equal(t, 5, got)
+			})
+		}
+		wg.Wait()
+		assert.Len(t, calls, 1, "the function must run exactly once, however many goroutines call Start")
+	}
 }

@@ -2,6 +2,11 @@
 
 package locks
 
+// Rejects:
+//   - lockperop: a lock per kind of operation, not per account
+//   - splitwithdraw: the check and the update in two critical sections
+//   - unlockedbalance: Balance reads without the account's lock
+
 import (
 	"fmt"
 	"slices"
@@ -157,6 +162,35 @@ func TestSameAccountTakesTurns(t *testing.T) {
 					i, goroutines*rounds, in, n, out, start)
 			}
 		})
+	}
+}
+
+// Two withdrawals of everything from one account, started together, again
+// and again: exactly one may succeed each time. A check and an update in
+// two critical sections leave a moment between them in which the other
+// withdrawal can pass the same check; the moment is short, so the test
+// keeps trying for a while (1s: a right answer always takes
+// that long, a wrong one fails within a few hundred tries).
+func TestWithdrawChecksAndTakesInOneSection(t *testing.T) {
+	deadline := time.Now().Add(time.Second)
+	for tries := 1; time.Now().Before(deadline); tries++ {
+		a := New([]int64{10, 0})
+		var results [2]error
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for k := range 2 {
+			wg.Go(func() {
+				<-gate
+				results[k] = a.Withdraw(0, 10)
+			})
+		}
+		close(gate)
+		wg.Wait()
+		if results[0] == nil && results[1] == nil {
+			t.Errorf("two withdrawals of 10 from an account holding 10 both succeeded (try %d), leaving %d: "+
+				"are Withdraw's check and its update in one critical section?", tries, a.Balance(0))
+			return
+		}
 	}
 }
 

@@ -2,6 +2,11 @@
 
 package limit
 
+// Rejects:
+//   - batches: waits for a whole batch of n before starting the next
+//   - oneextra: a semaphore with room for n+1
+//   - serial: one job at a time, whatever n is
+
 import (
 	"sync"
 	"testing"

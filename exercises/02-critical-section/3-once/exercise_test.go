@@ -2,6 +2,11 @@
 
 package once
 
+// Rejects:
+//   - nowait: callers that arrive during the load do not wait for it
+//   - retry: a failed load is tried again instead of remembered
+//   - splitcheck: checks "loaded?" under a lock but loads outside it
+
 import (
 	"errors"
 	"fmt"

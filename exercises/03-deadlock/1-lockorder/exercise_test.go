@@ -2,6 +2,11 @@
 
 package lockorder
 
+// Rejects:
+//   - globallock: one lock around every transfer, so transfers take turns
+//   - nohold: never holds both accounts, so the money is in flight
+//   - orderbybalance: orders the locks by balance, which is no fixed order
+
 import (
 	"sync"
 	"testing"
@@ -78,6 +83,8 @@ type graph struct {
 
 	mu       sync.Mutex
 	ids      []int
+	accounts []*Account
+	total    int64 // what the balances add up to
 	held     map[int]bool
 	wanted   map[int]int
 	finished int           // transfers that have returned
@@ -99,7 +106,10 @@ func newGraph(t *testing.T) *graph {
 // account returns an account whose lock reports to g.
 func (g *graph) account(id int, balance int64) *Account {
 	g.ids = append(g.ids, id)
-	return &Account{ID: id, mu: &watchedLock{g: g, id: id}, balance: balance}
+	a := &Account{ID: id, mu: &watchedLock{g: g, id: id}, balance: balance}
+	g.accounts = append(g.accounts, a)
+	g.total += balance
+	return a
 }
 
 // returned records that a transfer has returned.
@@ -193,9 +203,40 @@ func (l *watchedLock) Lock() {
 }
 
 func (l *watchedLock) Unlock() {
+	l.checkTotal()
 	l.g.mu.Lock()
 	l.g.held[l.id] = false
 	l.g.notify()
 	l.g.mu.Unlock()
 	l.mu.Unlock()
+}
+
+// checkTotal is the auditor. The transfer that calls Unlock still holds
+// this account; if every other account is free, the auditor takes them all
+// (TryLock, so it never waits) and adds the balances up. A transfer that
+// holds both accounts while the money moves never lets it see a partial
+// sum; one that takes the money out under one lock and puts it in under
+// another does.
+func (l *watchedLock) checkTotal() {
+	var taken []*watchedLock
+	defer func() {
+		for _, o := range taken {
+			o.mu.Unlock()
+		}
+	}()
+	sum := int64(0)
+	for _, a := range l.g.accounts {
+		o := a.mu.(*watchedLock)
+		if o != l {
+			if !o.mu.TryLock() {
+				return
+			}
+			taken = append(taken, o)
+		}
+		sum += a.balance
+	}
+	if sum != l.g.total {
+		l.g.t.Errorf("between two transfers the accounts held %d in all, not %d: money was out of one account "+
+			"and not yet in the other. Keep holding both accounts while the money moves", sum, l.g.total)
+	}
 }

@@ -2,6 +2,11 @@
 
 package nestedpool
 
+// Rejects:
+//   - goroutines: runs the orders on goroutines of their own, not on p
+//   - leakylines: a second pool for the lines that is never closed
+//   - serialload: loads the orders one after another outside the pool
+
 import (
 	"fmt"
 	"sync"
@@ -63,6 +68,9 @@ func TestTotals(t *testing.T) {
 				defer mu.Unlock()
 				assert.LessOrEqual(t, most, tt.workers,
 					"more orders loaded at once than the pool has workers: run the orders on p")
+				assert.GreaterOrEqual(t, most, min(tt.workers, len(tt.orders)),
+					"with %d workers and %d orders, %d orders should load at once: run the orders as tasks on p",
+					tt.workers, len(tt.orders), min(tt.workers, len(tt.orders)))
 			})
 		})
 	}

@@ -2,6 +2,11 @@
 
 package timeout
 
+// Rejects:
+//   - checkonce: looks at ctx before waiting, then waits for ever
+//   - ownerror: gives up in time but hides ctx.Err()
+//   - selectdefault: a select with a default returns without the lock
+
 import (
 	"context"
 	"sync"

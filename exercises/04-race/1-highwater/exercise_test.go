@@ -2,6 +2,11 @@
 
 package highwater
 
+// Rejects:
+//   - mutex: a mutex makes the Observes take turns
+//   - singlecas: one CompareAndSwap and no retry loses v when the other wrote first
+//   - storeonfail: stores v anyway when the CompareAndSwap fails
+
 import (
 	"fmt"
 	"sync"
@@ -40,12 +45,13 @@ func TestObserveInOrder(t *testing.T) {
 // collideTimeout bounds how long one Observe waits for the other inside
 // between. A correct Observe never makes it wait that long: it fires only
 // when the two cannot both be inside between at once.
-const collideTimeout = 10 * time.Second
+const collideTimeout = 2 * time.Second
 
 // Two goroutines observe lo and hi, both larger than the maximum so far.
 // between lines them up the way that loses a value every time, instead of
-// once in a million runs: both read the old maximum, hi writes first, and lo
-// acts only after Observe(hi) has returned.
+// once in a million runs: both read the old maximum, then one of them acts
+// only after the other's Observe has returned. Both orders are forced, hi
+// first and lo first: each loses a value in a different wrong answer.
 func TestObserveCollide(t *testing.T) {
 	tests := []struct{ start, lo, hi int64 }{
 		{0, 7, 9},
@@ -53,49 +59,62 @@ func TestObserveCollide(t *testing.T) {
 		{0, 1, 2},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("start %d, observe %d and %d", tt.start, tt.lo, tt.hi), func(t *testing.T) {
-			var h HighWater
-			h.Observe(tt.start)
-
-			var loCalls, hiCalls atomic.Int64
-			var timedOut atomic.Bool
-			loArrived := make(chan struct{}) // lo has read the maximum
-			hiDone := make(chan struct{})    // Observe(hi) has returned
-			wait := func(ch <-chan struct{}, who, what string) {
-				select {
-				case <-ch:
-				case <-time.After(collideTimeout):
-					timedOut.Store(true)
-					t.Errorf("Observe(%s) waited %s for %s: the two Observes never were between their read and their write at the same time. Is something making them take turns (a lock)? Use a compare-and-swap loop", who, collideTimeout, what)
-				}
+		for _, hiFirst := range []bool{true, false} {
+			first, second := tt.hi, tt.lo
+			if !hiFirst {
+				first, second = tt.lo, tt.hi
 			}
-			h.pause = func(v int64) {
-				switch v {
-				case tt.lo:
-					if loCalls.Add(1) == 1 {
-						close(loArrived)
-						wait(hiDone, fmt.Sprint(tt.lo), fmt.Sprintf("Observe(%d) to return", tt.hi))
-					}
-				case tt.hi:
-					if hiCalls.Add(1) == 1 {
-						wait(loArrived, fmt.Sprint(tt.hi), fmt.Sprintf("Observe(%d) to read the maximum", tt.lo))
-					}
-				}
-			}
-
-			var wg sync.WaitGroup
-			wg.Go(func() { h.Observe(tt.lo) })
-			wg.Go(func() {
-				h.Observe(tt.hi)
-				close(hiDone)
+			t.Run(fmt.Sprintf("start %d, observe %d and %d, %d writes first", tt.start, tt.lo, tt.hi, first), func(t *testing.T) {
+				collide(t, tt.start, first, second, tt.hi)
 			})
-			wg.Wait()
+		}
+	}
+}
 
-			assert.Equal(t, tt.hi, h.Max(), "a larger value was lost: after Observe(%d) and Observe(%d), Max must be %d", tt.lo, tt.hi, tt.hi)
-			if !timedOut.Load() {
-				assert.True(t, loCalls.Load() > 0 && hiCalls.Load() > 0, "keep the call to h.between(v) between reading the maximum and writing it")
+// collide observes first and second at once, lined up so that both read
+// the maximum before either writes, and second acts only after
+// Observe(first) has returned. want is the larger of the two.
+func collide(t *testing.T, start, first, second, want int64) {
+	var h HighWater
+	h.Observe(start)
+
+	var firstCalls, secondCalls atomic.Int64
+	var timedOut atomic.Bool
+	secondArrived := make(chan struct{}) // second has read the maximum
+	firstDone := make(chan struct{})     // Observe(first) has returned
+	wait := func(ch <-chan struct{}, who int64, what string) {
+		select {
+		case <-ch:
+		case <-time.After(collideTimeout):
+			timedOut.Store(true)
+			t.Errorf("Observe(%d) waited %s for %s: the two Observes never were between their read and their write at the same time. Is something making them take turns (a lock)? Use a compare-and-swap loop", who, collideTimeout, what)
+		}
+	}
+	h.pause = func(v int64) {
+		switch v {
+		case second:
+			if secondCalls.Add(1) == 1 {
+				close(secondArrived)
+				wait(firstDone, second, fmt.Sprintf("Observe(%d) to return", first))
 			}
-		})
+		case first:
+			if firstCalls.Add(1) == 1 {
+				wait(secondArrived, first, fmt.Sprintf("Observe(%d) to read the maximum", second))
+			}
+		}
+	}
+
+	var wg sync.WaitGroup
+	wg.Go(func() { h.Observe(second) })
+	wg.Go(func() {
+		h.Observe(first)
+		close(firstDone)
+	})
+	wg.Wait()
+
+	assert.Equal(t, want, h.Max(), "a larger value was lost: after Observe(%d) and Observe(%d), Max must be %d", first, second, want)
+	if !timedOut.Load() {
+		assert.True(t, firstCalls.Load() > 0 && secondCalls.Load() > 0, "keep the call to h.between(v) between reading the maximum and writing it")
 	}
 }
 

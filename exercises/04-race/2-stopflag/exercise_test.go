@@ -2,12 +2,18 @@
 
 package stopflag
 
+// Rejects:
+//   - globalflag: one flag for every spinner, so Stop stops them all
+//   - nowait: Stop does not wait for the spinner before reading its count
+//   - ticker: waits between passes instead of spinning
+
 import (
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
@@ -23,7 +29,8 @@ func TestStop(t *testing.T) {
 	for _, before := range []int{0, 1, 100} {
 		t.Run(fmt.Sprint("after ", before, " calls"), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				calls := 0 // only the spinner's goroutine touches it until Stop returns
+				t0 := time.Now() // the bubble's clock moves only when every goroutine in it waits
+				calls := 0       // only the spinner's goroutine touches it until Stop returns
 				reached := make(chan struct{})
 				s := Start(func() {
 					calls++
@@ -37,6 +44,8 @@ func TestStop(t *testing.T) {
 				got := s.Stop()
 				assert.Equal(t, calls, got, "Stop must return how many times the spinner called work")
 				assert.GreaterOrEqual(t, got, before)
+				assert.Zero(t, time.Since(t0), "the spinner waited between passes (a sleep, a ticker, a timer): "+
+					"it must call work again at once and never block between calls")
 			})
 		})
 	}

@@ -2,6 +2,11 @@
 
 package lastsender
 
+// Rejects:
+//   - firstout: closes once, but when the first worker is done, not the last
+//   - plaincount: counts the workers out on a plain int, racing
+//   - waitinpool: waits for the workers inside Pool, before anyone reads
+
 import (
 	"fmt"
 	"sync"

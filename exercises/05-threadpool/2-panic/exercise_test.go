@@ -2,6 +2,11 @@
 
 package panics
 
+// Rejects:
+//   - closefirst: closes done before the recovered error is stored
+//   - plainerror: a plain error instead of a *PanicError with the value
+//   - workerrecover: recovers around the worker's loop, so the worker is lost
+
 import (
 	"errors"
 	"fmt"

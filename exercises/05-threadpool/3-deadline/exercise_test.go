@@ -2,6 +2,11 @@
 
 package deadline
 
+// Rejects:
+//   - background: a timeout from context.Background, out of ShutdownNow's reach
+//   - cancellater: cancels only when the deadline has passed
+//   - deadlineatsubmit: the deadline is fixed when the task is queued
+
 import (
 	"context"
 	"testing"
@@ -61,12 +66,18 @@ func TestTheTaskGetsDToRun(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e := newExecutor(t)
 				start := time.Now()
-				f, err := SubmitTimeout(e, d, tt.task)
+				var seen context.Context // the context fn was given
+				f, err := SubmitTimeout(e, d, func(ctx context.Context) (int, error) {
+					seen = ctx
+					return tt.task(ctx)
+				})
 				require.NoError(t, err)
 				got, err := f.Wait(context.Background())
 				assert.ErrorIs(t, err, tt.wantErr)
 				assert.Equal(t, tt.want, got)
 				assert.Equal(t, tt.took, time.Since(start))
+				assert.Error(t, seen.Err(), "once fn has returned, its context must be cancelled (defer cancel()), "+
+					"or its timer and everything waiting on it live on until the deadline")
 			})
 		})
 	}

@@ -2,6 +2,11 @@
 
 package window
 
+// Rejects:
+//   - batches: submits a batch of window, then waits for the whole batch
+//   - collectnewest: makes room by waiting for the newest task, not the oldest
+//   - onebyone: submits one task and waits for it, whatever the window
+
 import (
 	"context"
 	"errors"
@@ -98,5 +103,50 @@ func TestMapWindowStopsAtTheFirstError(t *testing.T) {
 		assert.ErrorIs(t, err, errBad)
 		assert.ErrorContains(t, err, "input 7")
 		assert.NotErrorIs(t, err, executor.ErrQueueFull)
+	})
+}
+
+// The window slides: input i is submitted as soon as input i-window has been
+// collected, not when a whole batch is done. The durations make batches,
+// or waiting for the wrong task, start some inputs late. With at least as
+// many workers as the window, each input starts when it is submitted: at
+// the latest of the previous submission and the end of input i-window.
+func TestTheWindowSlides(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const window = 2
+		e := executor.New(executor.Config{Workers: 4, QueueSize: 4, Policy: executor.Reject})
+		defer func() { assert.NoError(t, e.Shutdown(context.Background())) }()
+
+		ms := []time.Duration{1, 3, 1, 1, 1, 1, 2, 1}
+		var mu sync.Mutex
+		started := make([]time.Duration, len(ms))
+		t0 := time.Now()
+		inputs := make([]int, len(ms))
+		for i := range inputs {
+			inputs[i] = i
+		}
+		_, err := MapWindow(context.Background(), e, inputs, window, func(_ context.Context, in int) (int, error) {
+			mu.Lock()
+			started[in] = time.Since(t0)
+			mu.Unlock()
+			time.Sleep(ms[in] * time.Millisecond)
+			return in, nil
+		})
+		require.NoError(t, err)
+
+		want := make([]time.Duration, len(ms))
+		end := make([]time.Duration, len(ms))
+		for i := range ms {
+			if i > 0 {
+				want[i] = want[i-1]
+			}
+			if i >= window {
+				want[i] = max(want[i], end[i-window])
+			}
+			end[i] = want[i] + ms[i]*time.Millisecond
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Equal(t, want, started, "when each input started: input i must be submitted as soon as input i-window is collected")
 	})
 }

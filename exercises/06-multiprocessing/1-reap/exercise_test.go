@@ -2,12 +2,20 @@
 
 package reap
 
+// Rejects:
+//   - lasterror: returns the last error, not the first in the order of cmds
+//   - serial: starts and waits for one command after another
+//   - waitingoroutines: reaps in goroutines that nobody waits for
+
 import (
+	"bufio"
 	"errors"
 	"io/fs"
+	"os"
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,4 +81,47 @@ func TestRunAll(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The commands run side by side: each child says "up" and then waits for
+// its stdin to end, which the test ends only once every child is up. Started
+// one after another, the first waits for the others, which cannot start
+// before it exits, and after five seconds the test gives up and fails.
+func TestRunsSideBySide(t *testing.T) {
+	const n = 3
+	inR, inW, err := os.Pipe()
+	require.NoError(t, err)
+	outR, outW, err := os.Pipe()
+	require.NoError(t, err)
+	defer outR.Close()
+	cmds := make([]*exec.Cmd, n)
+	for i := range cmds {
+		cmds[i] = exec.Command("/bin/sh", "-c", "echo up; read x; exit 0")
+		cmds[i].Stdin, cmds[i].Stdout = inR, outW
+	}
+	done := make(chan error, 1)
+	go func() { done <- RunAll(cmds) }()
+
+	ups := make(chan struct{}, n)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			ups <- struct{}{}
+		}
+	}()
+	up := 0
+	giveUp := time.After(5 * time.Second)
+	for up < n {
+		select {
+		case <-ups:
+			up++
+		case <-giveUp:
+			t.Errorf("only %d of %d children were running after 5s: RunAll must start them all before it waits for any", up, n)
+			up = n
+		}
+	}
+	inW.Close() // every child's read ends, and so does the child
+	assert.NoError(t, <-done)
+	inR.Close()
+	outW.Close() // now the scanner sees EOF and its goroutine ends
 }

@@ -2,10 +2,16 @@
 
 package eof
 
+// Rejects:
+//   - closeonsuccess: keeps the write end open when a command cannot start
+//   - closeperchild: closes the write end after the first Start
+//   - waitfirst: waits for the children before reading the pipe
+
 import (
 	"context"
 	"fmt"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,15 +28,32 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const patience = 5 * time.Second
 
 func TestGather(t *testing.T) {
-	for _, n := range []int{1, 3} {
-		t.Run(fmt.Sprintf("%d children", n), func(t *testing.T) {
-			t.Parallel() // stuck, the two cases cost one patience, not two
+	tests := []struct {
+		name     string
+		children int
+		lines    int  // lines each child writes
+		bad      bool // one more command, in the middle, cannot start
+	}{
+		{"1 child", 1, 1, false},
+		{"3 children", 3, 1, false},
+		// 20000 lines are more than a pipe holds: read while the child runs.
+		{"1 child, 20000 lines", 1, 20000, false},
+		{"3 children, one cannot start", 3, 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // stuck, the cases cost one patience, not four
 			var cmds []*exec.Cmd
 			var want []string
-			for i := range n {
+			for i := range tt.children {
 				line := fmt.Sprintf("hello from child %d", i)
-				cmds = append(cmds, exec.Command("/bin/sh", "-c", "echo '"+line+"'"))
-				want = append(want, line)
+				cmds = append(cmds, exec.Command("/bin/sh", "-c", fmt.Sprintf("yes '%s' | head -n %d", line, tt.lines)))
+				for range tt.lines {
+					want = append(want, line)
+				}
+				if tt.bad && i == 0 {
+					cmds = append(cmds, exec.Command("/no/such/program"))
+				}
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -46,8 +69,14 @@ func TestGather(t *testing.T) {
 
 			select {
 			case res := <-done:
+				if tt.bad {
+					assert.Error(t, res.err, "a command that cannot start is an error")
+					break
+				}
 				assert.NoError(t, res.err)
-				assert.ElementsMatch(t, want, res.lines, "every child's line, once each")
+				slices.Sort(want)
+				slices.Sort(res.lines)
+				assert.Equal(t, want, res.lines, "every child's line, once each")
 			case <-time.After(patience):
 				cancel() // ends Gather's read, so its goroutine and the pipe go too
 				select {
@@ -55,7 +84,7 @@ func TestGather(t *testing.T) {
 				case <-time.After(patience):
 					t.Error("Gather did not return even after ctx was cancelled")
 				}
-				t.Fatalf("Gather still waits for EOF %v after starting children that echo one line and exit: "+
+				t.Fatalf("Gather still waits for EOF %v after starting children that write their lines and exit: "+
 					"a write end of the pipe is still open", patience)
 			}
 		})

@@ -2,6 +2,10 @@
 
 package drain
 
+// Rejects:
+//   - readinbackground: reads in a goroutine that Output does not wait for
+//   - readonce: one Read, then Wait
+
 import (
 	"context"
 	"fmt"

@@ -2,6 +2,10 @@
 
 package group
 
+// Rejects:
+//   - nogroup: signals a process group that was never made
+//   - setpgidonly: a group of its own, but only the child is killed
+
 import (
 	"bufio"
 	"context"

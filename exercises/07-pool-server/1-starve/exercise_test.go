@@ -2,21 +2,24 @@
 
 package starve
 
+// Rejects:
+//   - moreworkers: more workers than Workers, still one per connection
+//   - nolimit: a goroutine per connection and no bound on the handlers
+//   - permitperconn: a permit held for the whole connection
+
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/gocourse/concurrency/internal/pipenet"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -48,11 +51,11 @@ func TestKeepAliveDoesNotStarve(t *testing.T) {
 					running.Add(-1)
 					return "hello " + req
 				}}
-				ln := newPipeListener()
+				ln := pipenet.Listen()
 				served := make(chan error, 1)
 				go func() { served <- srv.Serve(ln) }()
 
-				clients := make([]*client, tt.clients)
+				clients := make([]*pipenet.Client, tt.clients)
 				defer func() {
 					for _, c := range clients {
 						if c != nil {
@@ -63,7 +66,7 @@ func TestKeepAliveDoesNotStarve(t *testing.T) {
 					assert.ErrorIs(t, <-served, net.ErrClosed, "Serve returns Accept's error once its connections have ended")
 				}()
 				for i := range clients {
-					c, err := ln.Dial()
+					c, err := ln.DialClient()
 					require.NoError(t, err)
 					clients[i] = c
 				}
@@ -73,7 +76,7 @@ func TestKeepAliveDoesNotStarve(t *testing.T) {
 				askAll := func() {
 					var wg sync.WaitGroup
 					for i, c := range clients {
-						wg.Go(func() { answers[i], errs[i] = c.roundTrip(fmt.Sprint("client", i)) })
+						wg.Go(func() { answers[i], errs[i] = c.RoundTrip(fmt.Sprint("client", i)) })
 					}
 					wg.Wait()
 				}
@@ -108,70 +111,3 @@ func TestKeepAliveDoesNotStarve(t *testing.T) {
 		})
 	}
 }
-
-// A client is one end of a net.Pipe, with every wait bounded by a deadline
-// on the bubble's fake clock.
-type client struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-// roundTrip sends one request line and reads one answer line.
-func (c *client) roundTrip(req string) (string, error) {
-	if _, err := fmt.Fprintf(c, "%s\n", req); err != nil {
-		return "", fmt.Errorf("sending %q: %w", req, err)
-	}
-	line, err := c.r.ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("reading the answer to %q: %w", req, err)
-	}
-	return strings.TrimSuffix(line, "\n"), nil
-}
-
-// pipeListener is a net.Listener whose connections are net.Pipe pairs: no
-// sockets, so inside a synctest bubble every deadline runs on the fake clock.
-type pipeListener struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
-
-// Dial hands the server one end of a new pipe and returns the other, with a
-// one-minute deadline for everything the test does with it.
-func (l *pipeListener) Dial() (*client, error) {
-	c, s := net.Pipe()
-	select {
-	case l.conns <- s:
-	case <-time.After(time.Minute):
-		c.Close()
-		s.Close()
-		return nil, errors.New("the server did not accept the connection within a minute")
-	}
-	c.SetDeadline(time.Now().Add(time.Minute))
-	return &client{Conn: c, r: bufio.NewReader(c)}, nil
-}
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }

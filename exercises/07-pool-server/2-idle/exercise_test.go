@@ -2,13 +2,15 @@
 
 package idle
 
+// Rejects:
+//   - oncedeadline: one deadline for the whole connection
+//   - perread: a fresh deadline for every Read, so dribbling keeps it open
+//   - setdeadline: the deadline also bounds the write of the answer
+
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -17,6 +19,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/gocourse/concurrency/internal/pipenet"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -56,11 +60,11 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 					}
 					return "hello " + req
 				}}
-				ln := newPipeListener()
+				ln := pipenet.Listen()
 				served := make(chan error, 1)
 				go func() { served <- srv.Serve(ln) }()
 				start := time.Now()
-				c, err := ln.Dial()
+				c, err := ln.DialClient()
 				require.NoError(t, err)
 				var dribbler sync.WaitGroup
 				defer func() {
@@ -76,7 +80,7 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 					if tt.slow && i == 0 {
 						req = "slow"
 					}
-					got, err := c.roundTrip(req)
+					got, err := c.RoundTrip(req)
 					require.NoError(t, err, "%s at %v: a client that keeps asking stays connected", req, at)
 					require.Equal(t, "hello "+req, got)
 				}
@@ -93,7 +97,7 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 
 				// The server owes no more answers: the next thing the client
 				// reads should be the end of the stream, at closedAt.
-				_, err = c.r.ReadByte()
+				_, err = c.R.ReadByte()
 				assert.ErrorIs(t, err, io.EOF,
 					"the server must close the connection IdleTimeout after it began waiting for a request")
 				assert.Equal(t, tt.closedAt, time.Since(start), "when the server closed the connection")
@@ -101,70 +105,3 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 		})
 	}
 }
-
-// A client is one end of a net.Pipe, with every wait bounded by a deadline
-// on the bubble's fake clock.
-type client struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-// roundTrip sends one request line and reads one answer line.
-func (c *client) roundTrip(req string) (string, error) {
-	if _, err := fmt.Fprintf(c, "%s\n", req); err != nil {
-		return "", fmt.Errorf("sending %q: %w", req, err)
-	}
-	line, err := c.r.ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("reading the answer to %q: %w", req, err)
-	}
-	return strings.TrimSuffix(line, "\n"), nil
-}
-
-// pipeListener is a net.Listener whose connections are net.Pipe pairs: no
-// sockets, so inside a synctest bubble every deadline runs on the fake clock.
-type pipeListener struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
-
-// Dial hands the server one end of a new pipe and returns the other, with a
-// one-minute deadline for everything the test does with it.
-func (l *pipeListener) Dial() (*client, error) {
-	c, s := net.Pipe()
-	select {
-	case l.conns <- s:
-	case <-time.After(time.Minute):
-		c.Close()
-		s.Close()
-		return nil, errors.New("the server did not accept the connection within a minute")
-	}
-	c.SetDeadline(time.Now().Add(time.Minute))
-	return &client{Conn: c, r: bufio.NewReader(c)}, nil
-}
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }

@@ -2,12 +2,13 @@
 
 package queuewait
 
+// Rejects:
+//   - busythenclose: answers Busy, then closes the connection
+//   - runanyway: runs the handler without a permit when the wait runs out
+//   - selectdefault: refuses at once instead of waiting QueueWait
+
 import (
-	"bufio"
-	"errors"
-	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -16,6 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/gocourse/concurrency/internal/pipenet"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -54,11 +57,11 @@ func TestQueueWait(t *testing.T) {
 					}
 					return "hello " + req
 				}}
-				ln := newPipeListener()
+				ln := pipenet.Listen()
 				served := make(chan error, 1)
 				go func() { served <- srv.Serve(ln) }()
 
-				clients := make([]*client, tt.slow+1)
+				clients := make([]*pipenet.Client, tt.slow+1)
 				var slowDone sync.WaitGroup
 				defer func() {
 					for _, c := range clients {
@@ -71,14 +74,14 @@ func TestQueueWait(t *testing.T) {
 					assert.ErrorIs(t, <-served, net.ErrClosed, "Serve returns Accept's error once its connections have ended")
 				}()
 				for i := range clients {
-					c, err := ln.Dial()
+					c, err := ln.DialClient()
 					require.NoError(t, err)
 					clients[i] = c
 				}
 
 				for _, c := range clients[:tt.slow] {
 					slowDone.Go(func() {
-						got, err := c.roundTrip("slow")
+						got, err := c.RoundTrip("slow")
 						assert.NoError(t, err, "a slow request is answered")
 						assert.Equal(t, "hello slow", got, "a slow request is answered")
 					})
@@ -86,7 +89,7 @@ func TestQueueWait(t *testing.T) {
 				synctest.Wait() // the slow handlers hold their permits now
 				last := clients[tt.slow]
 				start := time.Now()
-				got, err := last.roundTrip("last")
+				got, err := last.RoundTrip("last")
 				require.NoError(t, err, "the last client must be answered, with Busy if need be, not kept waiting")
 				took := time.Since(start)
 				if tt.want == Busy {
@@ -97,77 +100,10 @@ func TestQueueWait(t *testing.T) {
 				assert.Equal(t, tt.wantAt, took, "when the last client was answered")
 
 				slowDone.Wait() // the slow requests are done, the permits free
-				got, err = last.roundTrip("last")
+				got, err = last.RoundTrip("last")
 				require.NoError(t, err, "the connection stays open after a Busy")
 				assert.Equal(t, "hello last", got, "once the permits are free, the same connection is served")
 			})
 		})
 	}
 }
-
-// A client is one end of a net.Pipe, with every wait bounded by a deadline
-// on the bubble's fake clock.
-type client struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-// roundTrip sends one request line and reads one answer line.
-func (c *client) roundTrip(req string) (string, error) {
-	if _, err := fmt.Fprintf(c, "%s\n", req); err != nil {
-		return "", fmt.Errorf("sending %q: %w", req, err)
-	}
-	line, err := c.r.ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("reading the answer to %q: %w", req, err)
-	}
-	return strings.TrimSuffix(line, "\n"), nil
-}
-
-// pipeListener is a net.Listener whose connections are net.Pipe pairs: no
-// sockets, so inside a synctest bubble every deadline runs on the fake clock.
-type pipeListener struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
-
-// Dial hands the server one end of a new pipe and returns the other, with a
-// one-minute deadline for everything the test does with it.
-func (l *pipeListener) Dial() (*client, error) {
-	c, s := net.Pipe()
-	select {
-	case l.conns <- s:
-	case <-time.After(time.Minute):
-		c.Close()
-		s.Close()
-		return nil, errors.New("the server did not accept the connection within a minute")
-	}
-	c.SetDeadline(time.Now().Add(time.Minute))
-	return &client{Conn: c, r: bufio.NewReader(c)}, nil
-}
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }

@@ -1,0 +1,35 @@
+//go:build coach
+
+// Wrong: the last worker out closes, but the workers count themselves out on
+// a plain int, and the decrements race.
+package lastsender
+
+// A Result says which worker did which job.
+type Result struct {
+	Worker int // 1 … workers
+	In     int
+	Out    int
+}
+
+// Pool starts workers goroutines that run do on every job from jobs and send
+// each result on the returned channel, which is closed once jobs is closed
+// and every result has been sent. The caller must read the results to the
+// end.
+func Pool(workers int, jobs <-chan int, do func(in int) int) <-chan Result {
+	results := make(chan Result)
+	live := workers
+	for id := 1; id <= workers; id++ {
+		go func() {
+			defer func() {
+				live--
+				if live == 0 {
+					close(results)
+				}
+			}()
+			for in := range jobs {
+				results <- Result{Worker: id, In: in, Out: do(in)}
+			}
+		}()
+	}
+	return results
+}

@@ -1,0 +1,65 @@
+//go:build coach
+
+// Wrong: sets a deadline for reads and writes alike, so a slow handler's
+// answer cannot be written: handler time is counted as idle time.
+package idle
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A Server answers line requests on kept-alive connections.
+type Server struct {
+	// Workers is how many handlers may run at once; it must be ≥ 1.
+	Workers int
+	// IdleTimeout is how long a connection may take to send its next
+	// request, counted from when the server starts waiting for it; it must
+	// be > 0.
+	IdleTimeout time.Duration
+	// Handler answers one request (a line, without its newline).
+	Handler func(req string) string
+}
+
+// Serve accepts connections on ln until ln is closed. Then it waits for
+// every connection it started serving to end, and returns Accept's error.
+func (s *Server) Serve(ln net.Listener) error {
+	permits := make(chan struct{}, s.Workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		wg.Go(func() { s.serveConn(c, permits) })
+	}
+}
+
+// serveConn answers one connection's requests in order until the client
+// hangs up or takes longer than IdleTimeout to send the next one.
+func (s *Server) serveConn(c net.Conn, permits chan struct{}) {
+	defer c.Close() // a read past the deadline fails, and this closes it
+	r := bufio.NewReader(c)
+	for {
+		// Only the wait for the request is bounded: the handler and the
+		// write of its answer are not idle time.
+		if err := c.SetDeadline(time.Now().Add(s.IdleTimeout)); err != nil {
+			return
+		}
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		permits <- struct{}{}
+		resp := s.Handler(strings.TrimSuffix(line, "\n"))
+		<-permits
+		if _, err := io.WriteString(c, resp+"\n"); err != nil {
+			return
+		}
+	}
+}
