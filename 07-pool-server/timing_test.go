@@ -98,6 +98,7 @@ func TestSlowlorisCannotHoldAWorker(t *testing.T) {
 					})
 				}
 				synctest.Wait()
+				time.Sleep(time.Second) // the next client comes 1s later, with 2s of its own
 				next := dialPipe(t, l)
 				next.send(req("GET", "/hello"))
 
