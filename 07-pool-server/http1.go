@@ -55,7 +55,10 @@ func (s *Server) serveConn(c *conn) {
 			return
 		}
 		lr.reset(headerBudget)
-		_, err := br.Peek(1)
+		// A kept-alive connection waits for the next request's first four
+		// bytes (no request is shorter), as net/http does; what is shorter
+		// and then ends was no request, and gets no answer.
+		_, err := br.Peek(min(c.requests, 1)*3 + 1)
 		if !s.setActive(c) || err != nil {
 			return // closed while idle, or the client left: nothing to say
 		}
@@ -101,14 +104,20 @@ func (s *Server) serveConn(c *conn) {
 			}
 		} else if expects != "" {
 			writeError(bw, http.StatusExpectationFailed, "unsupported Expect header", nil, true)
+			io.CopyN(io.Discard, req.Body, maxBodyDrain) // as below: no reset
 			return
 		}
 
 		s.handle(c, resp, req.WithContext(s.baseCtx))
 
-		closing := req.Close || isH2Upgrade(req) || s.isShutting() ||
-			strings.EqualFold(resp.header.Get("Connection"), "close")
-		linger := false
+		// Keep-alive: HTTP/1.1 unless the client says close; HTTP/1.0 only
+		// if the client asks for keep-alive (ab -k does). These are
+		// net/http's own rules, quirks included.
+		connHdr := req.Header.Get("Connection")
+		keepAlive10 := req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(connHdr, "keep-alive")
+		closing := !keepAlive10 && (!req.ProtoAtLeast(1, 1) || req.Close || hasToken(connHdr, "close")) ||
+			isH2Upgrade(req) || s.isShutting() || strings.EqualFold(resp.header.Get("Connection"), "close")
+		linger, drained := false, req.ContentLength == 0
 		switch {
 		case closing:
 		case ecr != nil && !ecr.sawEOF:
@@ -122,6 +131,7 @@ func (s *Server) serveConn(c *conn) {
 			// chunk, or one that stopped coming before the deadline
 			// ends the connection after this response.
 			n, err := io.CopyN(io.Discard, req.Body, maxBodyDrain+1)
+			drained = true
 			switch {
 			case n > maxBodyDrain || lr.hit:
 				closing, linger = true, true
@@ -131,21 +141,45 @@ func (s *Server) serveConn(c *conn) {
 				closing = true
 			}
 		}
-		keepAlive10 := req.ProtoMajor == 1 && req.ProtoMinor == 0 && !req.Close
-		err = writeResponse(bw, resp.status, resp.header, resp.body.Bytes(), req.Method == http.MethodHead, closing, keepAlive10)
+		err = writeResponse(bw, resp.status, resp.header, resp.body.Bytes(), req.Method == http.MethodHead, closing, keepAlive10 && !closing)
 		resp.reset()
 		if err != nil {
 			return
 		}
 		s.served.Add(1)
 		if closing {
-			if linger {
+			switch {
+			case linger:
 				s.lingerClose(c.nc)
+			case !drained:
+				// Closing with a body we have not read: read what comes
+				// of it (up to the limit, until the deadline) before the
+				// close, as net/http does, so the close is not a reset.
+				body := req.Body
+				if ecr != nil {
+					body = ecr.body // no "100 Continue" now
+				}
+				io.CopyN(io.Discard, body, maxBodyDrain)
 			}
 			return
 		}
 	}
 }
+
+// hasToken reports whether token is in v, case-insensitively, between
+// spaces, tabs or commas: net/http's loose reading of a Connection header.
+func hasToken(v, token string) bool {
+	for sp := 0; sp+len(token) <= len(v); sp++ {
+		end := sp + len(token)
+		if strings.EqualFold(v[sp:end], token) &&
+			(sp == 0 || isTokenBoundary(v[sp-1])) && (end == len(v) || isTokenBoundary(v[end])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isTokenBoundary(b byte) bool { return b == ' ' || b == ',' || b == '\t' }
 
 // leadingCRLF counts the CR and LF bytes at the start of b.
 func leadingCRLF(b []byte) int {
@@ -204,22 +238,34 @@ func isH2Upgrade(req *http.Request) bool {
 }
 
 // hostHeaders returns the values of the Host lines in a raw request header
-// (request line, header lines, blank line; continuation lines are skipped).
+// (request line, header lines, blank line), joined and trimmed exactly as
+// net/textproto does it, continuation lines (obs-fold) included.
 func hostHeaders(header []byte) []string {
 	var hosts []string
+	inHost := false // the last header line was a Host line
 	lines := bytes.Split(header, []byte("\n"))
 	for i, line := range lines {
 		line = bytes.TrimSuffix(line, []byte("\r"))
-		if i == 0 || len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+		if i == 0 {
+			continue // the request line
+		}
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			if inHost { // obs-fold: joined with one space
+				hosts[len(hosts)-1] += " " + string(bytes.Trim(line, " \t"))
+			}
 			continue
 		}
 		if len(line) == 0 {
 			break // the end of the header
 		}
-		k, v, ok := bytes.Cut(line, []byte(":"))
-		if ok && textproto.CanonicalMIMEHeaderKey(string(k)) == "Host" {
-			hosts = append(hosts, string(bytes.TrimSpace(v)))
+		k, v, ok := bytes.Cut(bytes.Trim(line, " \t"), []byte(":"))
+		inHost = ok && textproto.CanonicalMIMEHeaderKey(string(k)) == "Host"
+		if inHost {
+			hosts = append(hosts, string(v))
 		}
+	}
+	for i, h := range hosts {
+		hosts[i] = strings.TrimLeft(h, " \t")
 	}
 	return hosts
 }
