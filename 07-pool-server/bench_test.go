@@ -123,7 +123,7 @@ func BenchmarkPrimesCall(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		srv, err := StartRPC(ln, 64, 1024)
+		srv, err := StartRPC(ln, 64, 1024, RPCLimits{})
 		if err != nil {
 			b.Fatal(err)
 		}

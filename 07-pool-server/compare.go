@@ -75,7 +75,7 @@ func startBackend(mode string, cfg Config, ln net.Listener) (*backend, error) {
 // turn that many times and reports, for each server, the round with the
 // median throughput: on a shared machine, background load then falls on all
 // four alike instead of on whichever ran at a bad moment.
-func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
+func Compare(ctx context.Context, w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 	ka := "new connection per request"
 	if load.KeepAlive {
 		ka = "keep-alive"
@@ -93,9 +93,12 @@ func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 	results := map[string][]LoadResult{}
 	for range max(rounds, 1) {
 		for _, mode := range servers {
-			r, err := compareOne(mode, cfg, load)
+			r, err := compareOne(ctx, mode, cfg, load)
 			if err != nil {
 				return err
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
 			results[mode] = append(results[mode], r)
 		}
@@ -116,7 +119,7 @@ func Compare(w io.Writer, cfg Config, load LoadConfig, rounds int) error {
 }
 
 // compareOne runs the load once against a fresh server.
-func compareOne(mode string, cfg Config, load LoadConfig) (LoadResult, error) {
+func compareOne(ctx context.Context, mode string, cfg Config, load LoadConfig) (LoadResult, error) {
 	ln, err := ListenLocal("")
 	if err != nil {
 		return LoadResult{}, err
@@ -129,12 +132,12 @@ func compareOne(mode string, cfg Config, load LoadConfig) (LoadResult, error) {
 	stop := make(chan struct{})
 	peak := make(chan uint64)
 	go func() { peak <- peakHeap(stop) }()
-	r := RunLoad(load)
+	r := RunLoad(ctx, load)
 	close(stop)
 	r.PeakHeap = <-peak
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := b.stop(ctx); err != nil {
+	if err := b.stop(sctx); err != nil {
 		return r, fmt.Errorf("%s: shutdown: %w", mode, err)
 	}
 	return r, nil

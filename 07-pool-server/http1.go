@@ -104,7 +104,7 @@ func (s *Server) serveConn(c *conn) {
 			}
 		} else if expects != "" {
 			writeError(bw, http.StatusExpectationFailed, "unsupported Expect header", nil, true)
-			io.CopyN(io.Discard, req.Body, maxBodyDrain) // as below: no reset
+			discardBeforeClose(req, req.Body)
 			return
 		}
 
@@ -152,18 +152,26 @@ func (s *Server) serveConn(c *conn) {
 			case linger:
 				s.lingerClose(c.nc)
 			case !drained:
-				// Closing with a body we have not read: read what comes
-				// of it (up to the limit, until the deadline) before the
-				// close, as net/http does, so the close is not a reset.
 				body := req.Body
 				if ecr != nil {
 					body = ecr.body // no "100 Continue" now
 				}
-				io.CopyN(io.Discard, body, maxBodyDrain)
+				discardBeforeClose(req, body)
 			}
 			return
 		}
 	}
+}
+
+// discardBeforeClose reads what comes of a body nobody read (up to the
+// limit, until the deadline) before the connection is closed, so that the
+// close is not a reset; net/http does the same, and so skips it for a
+// Content-Length body of a request that itself asked to close.
+func discardBeforeClose(req *http.Request, body io.Reader) {
+	if req.Close && len(req.TransferEncoding) == 0 {
+		return
+	}
+	io.CopyN(io.Discard, body, maxBodyDrain)
 }
 
 // hasToken reports whether token is in v, case-insensitively, between
