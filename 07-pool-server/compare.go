@@ -135,9 +135,13 @@ func compareOne(ctx context.Context, mode string, cfg Config, load LoadConfig) (
 	r := RunLoad(ctx, load)
 	close(stop)
 	r.PeakHeap = <-peak
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	grace := 10 * time.Second
+	if ctx.Err() != nil {
+		grace = time.Second // Ctrl-C: do not wait for long handlers
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
-	if err := b.stop(sctx); err != nil {
+	if err := b.stop(sctx); err != nil && ctx.Err() == nil {
 		return r, fmt.Errorf("%s: shutdown: %w", mode, err)
 	}
 	return r, nil

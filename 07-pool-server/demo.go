@@ -19,7 +19,7 @@ import (
 
 // showEndpoints is section 1.
 func showEndpoints(ctx context.Context, w io.Writer, workers int) error {
-	s, addr, stop, err := demoServer(workers)
+	s, addr, stop, _, err := demoServer(workers)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func showBursts(ctx context.Context, w io.Writer, workers, clients int, burst ti
 
 // showShutdown is section 3.
 func showShutdown(ctx context.Context, w io.Writer, workers int) error {
-	s, addr, _, err := demoServer(workers)
+	s, addr, _, served, err := demoServer(workers)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func showShutdown(ctx context.Context, w io.Writer, workers int) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintf(w, "  shutdown returned nil after %v; the in-flight GET /sleep?ms=300 got: %s\n", took.Round(10*time.Millisecond), slept)
-	fmt.Fprintf(w, "  Serve returned: %v\n", ErrServerClosed)
+	fmt.Fprintf(w, "  Serve returned: %v\n", <-served)
 	if _, _, err := roundTrip(addr, get("/hello")); err != nil {
 		fmt.Fprintln(w, "  a new client now: connection refused")
 	}
@@ -112,24 +112,26 @@ func showShutdown(ctx context.Context, w io.Writer, workers int) error {
 }
 
 // demoServer starts a mode-request server for a section; stop shuts it down.
-func demoServer(workers int) (s *Server, addr string, stop func(), err error) {
+// served delivers what Serve returned, for a caller that shuts the server
+// down itself instead of calling stop.
+func demoServer(workers int) (s *Server, addr string, stop func(), served <-chan error, err error) {
 	ln, err := ListenLocal("")
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	s, err = NewServer(Config{Mode: ModeRequest, Workers: workers, MaxHeaderBytes: 4096})
 	if err != nil {
 		ln.Close()
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ln) }()
+	ch := make(chan error, 1)
+	go func() { ch <- s.Serve(ln) }()
 	return s, ln.Addr().String(), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		s.Shutdown(ctx)
-		<-served
-	}, nil
+		<-ch
+	}, ch, nil
 }
 
 // demoBurst runs one burst against a fresh server in the given mode and says

@@ -68,6 +68,9 @@ var chapter = &lesson.Lesson{
 		{Title: "Stats, then a graceful shutdown", Run: func(ctx context.Context, w io.Writer) error {
 			return showShutdown(ctx, w, demoCfg.workers)
 		}},
+		{Title: "The same work over net/rpc, with limits", Run: func(ctx context.Context, w io.Writer) error {
+			return showRPC(ctx, w, demoCfg.workers, demoCfg.clients, 2000)
+		}},
 	},
 	Commands: []lesson.Command{
 		{Name: "serve", Summary: "serve HTTP for curl, wrk, ab or a browser, until Ctrl-C or SIGTERM",

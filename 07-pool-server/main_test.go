@@ -32,7 +32,7 @@ func TestBadArguments(t *testing.T) {
 		{[]string{"rpc", "x"}, `unknown command "x"`},
 		{[]string{"rpc", "call", "-n", "-1"}, "-n must be between 0 and 1000000, got -1"},
 		{[]string{"-clients", "many"}, `invalid value "many" for flag -clients`},
-		{[]string{"-only", "4"}, "-only takes section numbers from 1 to 3"},
+		{[]string{"-only", "4"}, "-only takes section numbers from 1 to 4"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -90,6 +90,9 @@ func TestDemoTellsTheStory(t *testing.T) {
 		"the in-flight GET /sleep?ms=300 got: 200 slept 300ms",
 		"Serve returned: server closed",
 		"a new client now: connection refused",
+		"== 4. The same work over net/rpc, with limits ==",
+		"Primes.Count(1000) = 168",
+		"2000 calls from 10 goroutines over one connection: 0 failed, 0 wrong",
 		"Next: 08-pipelines",
 	} {
 		i := strings.Index(out, want)

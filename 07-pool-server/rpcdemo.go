@@ -28,7 +28,7 @@ func showRPC(ctx context.Context, w io.Writer, workers, clients, calls int) erro
 		return err
 	}
 	defer client.Close()
-	fmt.Fprintf(w, "net/rpc: Primes.Count on %d workers\n", workers)
+	fmt.Fprintf(w, "net/rpc: Primes.Count on %d workers; limits: 64 KiB a request, 16 calls in flight a connection, 30s idle\n", workers)
 	var count int
 	if err := client.Call("Primes.Count", PrimesArgs{N: 1000}, &count); err != nil {
 		return err
