@@ -169,4 +169,3 @@ func loadFlags(f *lesson.Flags, l *LoadConfig, clients int, d time.Duration) {
 		return nil
 	})
 }
-
