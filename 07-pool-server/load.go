@@ -53,6 +53,7 @@ type LoadResult struct {
 	Dialing   int              // clients still in connect() when the time ran out
 	Stopped   bool             // the run was stopped early (Ctrl-C)
 	PeakHeap  uint64           // set by compare: the process's peak heap bytes
+	Note      string           // set by compare: anything odd about the run
 }
 
 // Throughput is responses of any status per second.
