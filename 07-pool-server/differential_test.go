@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -92,7 +91,7 @@ func startWireBackend(t testing.TB, backend string, cfg Config, h http.Handler, 
 	}
 	go func() { served <- s.Serve(l) }()
 	return func() {
-		if err := s.Shutdown(context.Background()); err != nil {
+		if err := s.Shutdown(t.Context()); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
 		if err := <-served; !errors.Is(err, ErrServerClosed) {

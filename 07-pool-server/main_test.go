@@ -32,7 +32,7 @@ func TestBadArguments(t *testing.T) {
 		{[]string{"rpc", "x"}, `unknown command "x"`},
 		{[]string{"rpc", "call", "-n", "-1"}, "-n must be between 0 and 1000000, got -1"},
 		{[]string{"-clients", "many"}, `invalid value "many" for flag -clients`},
-		{[]string{"-only", "4"}, "-only takes section numbers from 1 to 4"},
+		{[]string{"-only", "5"}, "-only takes section numbers from 1 to 4"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
