@@ -142,3 +142,17 @@ func TestLoadCtrlC(t *testing.T) {
 	require.NoError(t, s.Shutdown(t.Context()))
 	assert.Zero(t, s.Stats().OpenConns, "every client connection is gone")
 }
+
+// The slowloris program ends by itself, and an ordinary request gets an
+// answer from mode pool within ReadHeaderTimeout even while every worker
+// is held by a slow client.
+func TestSlowlorisProgram(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	_, addr := startServer(t, Config{Mode: ModePool, Workers: 2, ReadHeaderTimeout: time.Second})
+	res, err := harness.Run(ctx, "./07-pool-server/slowloris", harness.Options{Args: []string{"-addr", addr, "-c", "4", "-tries", "1"}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.ExitCode, res.String())
+	assert.Contains(t, res.Stdout, "slowloris: 4 slow clients against "+addr)
+	assert.Regexp(t, `GET /hello 1: (200|503) after (\d+ms|\d+(\.\d+)?s)\n`, res.Stdout)
+}
