@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -37,7 +38,6 @@ func showEndpoints(ctx context.Context, w io.Writer, workers int) error {
 		{"a 5000-byte header", "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 5000) + "\r\n\r\n"},
 		{"garbage: HELLO?", "HELLO?\r\n\r\n"},
 		{"HTTP/1.1 without Host", "GET /hello HTTP/1.1\r\n\r\n"},
-		{"a chunked body that lies", "POST /hello HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZ\r\n" + get("/primes?n=7")},
 	} {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -48,9 +48,45 @@ func showEndpoints(ctx context.Context, w io.Writer, workers int) error {
 		}
 		fmt.Fprintf(w, "  %-30s %d %s\n", tc.label, status, firstLine(body))
 	}
-	fmt.Fprintln(w, "  The lying chunked body hid a second request, GET /primes?n=7; the server")
-	fmt.Fprintln(w, "  answered the first and closed, so the hidden one was never served.")
+	// A body whose chunk size is "Z", and a second request hidden after it.
+	smuggle := "POST /hello HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZ\r\n" + get("/primes?n=7")
+	statuses, err := exchangeAll(addr, smuggle)
+	if err != nil {
+		return fmt.Errorf("smuggling: %w", err)
+	}
+	fmt.Fprintf(w, "  %-30s %d responses %v, then the server closed\n", "a chunked body that lies", len(statuses), statuses)
+	if len(statuses) == 1 {
+		fmt.Fprintln(w, "  The lying body hid a second request, GET /primes?n=7: the server answered")
+		fmt.Fprintln(w, "  the POST, closed, and never served the hidden one.")
+	}
 	return nil
+}
+
+// exchangeAll writes raw bytes on a new connection and reads responses
+// until the server closes it; it returns their status codes.
+func exchangeAll(addr, raw string) ([]int, error) {
+	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(nc, raw); err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(nc)
+	var statuses []int
+	for {
+		if _, err := br.Peek(1); errors.Is(err, io.EOF) {
+			return statuses, nil // the server closed
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return statuses, err
+		}
+		io.Copy(io.Discard, resp.Body)
+		statuses = append(statuses, resp.StatusCode)
+	}
 }
 
 // showBursts is section 2.

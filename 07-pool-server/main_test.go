@@ -78,7 +78,7 @@ func TestDemoTellsTheStory(t *testing.T) {
 		"a 5000-byte header             431",
 		"garbage: HELLO?                400",
 		"HTTP/1.1 without Host          400 missing required Host header",
-		"a chunked body that lies       405",
+		"a chunked body that lies       1 responses [405], then the server closed",
 		"== 2. Keep-alive clients against each mode ==",
 		"10 keep-alive clients for 1s",
 		"pool       8 of 10 clients got no response",
