@@ -380,16 +380,26 @@ func (s *Server) badRequest(bw *bufio.Writer, lr *limitReader, err error, late b
 // unread input makes the kernel send a reset, and a reset can destroy the
 // answer before the client reads it (curl: "Failure when receiving data",
 // exit 55). So: half-close (the client sees our answer, then end of stream),
-// and read and drop whatever still comes until the client stops or half a
-// second has passed. Time bounds it, not bytes: reading into io.Discard
-// costs no memory, and a client still sending after half a second has had
-// its answer for that long.
+// and read and drop whatever still comes until the client stops: end of
+// stream, or half a second with nothing new, and 5 seconds at most. Time
+// bounds it, not bytes: reading into io.Discard costs no memory.
 func (s *Server) lingerClose(nc net.Conn) {
 	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
 		cw.CloseWrite()
 	}
-	nc.SetReadDeadline(time.Now().Add(min(500*time.Millisecond, s.cfg.ReadHeaderTimeout)))
-	io.Copy(io.Discard, nc)
+	quiet := min(500*time.Millisecond, s.cfg.ReadHeaderTimeout)
+	end := time.Now().Add(10 * quiet)
+	buf := make([]byte, 32<<10)
+	for {
+		next := time.Now().Add(quiet)
+		if next.After(end) {
+			next = end
+		}
+		nc.SetReadDeadline(next)
+		if _, err := nc.Read(buf); err != nil {
+			return
+		}
+	}
 }
 
 // oneLine keeps an error's text to one short line: parse errors quote what
