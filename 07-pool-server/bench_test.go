@@ -25,7 +25,7 @@ func benchBackend(b *testing.B, mode string) string {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(b.Context()), 10*time.Second)
 		defer cancel()
 		if err := be.stop(ctx); err != nil {
 			b.Error(err)
@@ -106,7 +106,7 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
-// BenchmarkPrimesCall is the seed's two ways to call a server, for the same
+// BenchmarkPrimesCall is the tutorial's two ways to call a server, for the same
 // computation: a request on an HTTP stream, and a net/rpc method call.
 func BenchmarkPrimesCall(b *testing.B) {
 	b.Run("http", func(b *testing.B) {
@@ -123,7 +123,7 @@ func BenchmarkPrimesCall(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		srv, err := StartRPC(ln, 64, 1024)
+		srv, err := StartRPC(ln, 64, 1024, RPCLimits{})
 		if err != nil {
 			b.Fatal(err)
 		}

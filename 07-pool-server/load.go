@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,6 +32,9 @@ type LoadConfig struct {
 	// line every second otherwise.
 	Progress io.Writer
 	Live     bool
+	// MaxErrorRate is the fraction of failed requests above which the
+	// load command exits 1 (1: never).
+	MaxErrorRate float64
 }
 
 // LoadResult is what the clients saw. Unlike wrk, it keeps a count per
@@ -45,7 +50,10 @@ type LoadResult struct {
 	Silent    int              // clients that received no response at all
 	Unserved  int              // clients that received no 2xx response
 	Cut       int64            // requests still waiting when the time ran out
+	Dialing   int              // clients still in connect() when the time ran out
+	Stopped   bool             // the run was stopped early (Ctrl-C)
 	PeakHeap  uint64           // set by compare: the process's peak heap bytes
+	Note      string           // set by compare: anything odd about the run
 }
 
 // Throughput is responses of any status per second.
@@ -71,20 +79,24 @@ type clientStats struct {
 	latencies []time.Duration
 	responses int
 	cut       int64
+	dialing   bool // still connecting when the run ended
 }
 
 // RunLoad runs cfg.Clients clients for cfg.Duration against cfg.Addr and
 // reports what they saw. Every read, write and dial has the run's end as its
 // deadline, so RunLoad returns within about cfg.Duration whatever the server
-// does.
-func RunLoad(cfg LoadConfig) LoadResult {
+// does; when ctx ends first (Ctrl-C), every client stops at once and the
+// result covers the time until then.
+func RunLoad(ctx context.Context, cfg LoadConfig) LoadResult {
 	start := time.Now()
 	end := start.Add(cfg.Duration)
+	ctx, cancel := context.WithDeadline(ctx, end)
+	defer cancel()
 	stats := make([]clientStats, cfg.Clients)
 	var done atomic.Int64 // responses so far, for the progress line
 	var wg sync.WaitGroup
 	for i := range stats {
-		wg.Go(func() { runClient(cfg, end, &stats[i], &done) })
+		wg.Go(func() { runClient(ctx, cfg, end, &stats[i], &done) })
 	}
 	stopProgress := make(chan struct{})
 	var pwg sync.WaitGroup
@@ -95,7 +107,9 @@ func RunLoad(cfg LoadConfig) LoadResult {
 	close(stopProgress)
 	pwg.Wait()
 
-	res := LoadResult{Config: cfg, Elapsed: time.Since(start), Status: map[int]int64{}, Errors: map[string]int64{}}
+	elapsed := time.Since(start)
+	res := LoadResult{Config: cfg, Elapsed: elapsed, Status: map[int]int64{}, Errors: map[string]int64{},
+		Stopped: elapsed < cfg.Duration && !errors.Is(context.Cause(ctx), context.DeadlineExceeded)}
 	for _, st := range stats {
 		res.OK += int64(st.ok)
 		for k, v := range st.status {
@@ -107,6 +121,9 @@ func RunLoad(cfg LoadConfig) LoadResult {
 		res.Latencies = append(res.Latencies, st.latencies...)
 		res.PerClient = append(res.PerClient, st.ok)
 		res.Cut += st.cut
+		if st.dialing {
+			res.Dialing++
+		}
 		if st.responses == 0 {
 			res.Silent++
 		}
@@ -146,7 +163,7 @@ func progress(w io.Writer, live bool, start time.Time, done *atomic.Int64, stop 
 
 // runClient is one client: send a request, read the whole response, repeat
 // until the end, on one kept-alive connection or a new one each time.
-func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int64) {
+func runClient(ctx context.Context, cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int64) {
 	st.status, st.errors = map[int]int64{}, map[string]int64{}
 	req := "GET " + cfg.Path + " HTTP/1.1\r\nHost: " + cfg.Addr + "\r\n"
 	if !cfg.KeepAlive {
@@ -155,39 +172,43 @@ func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int6
 	req += "\r\n"
 	var nc net.Conn
 	var br *bufio.Reader
-	defer func() {
-		if nc != nil {
-			nc.Close()
-		}
-	}()
+	stopWatch := func() bool { return false }
 	drop := func() {
 		if nc != nil {
+			stopWatch()
 			nc.Close()
 			nc = nil
 		}
 	}
-	d := net.Dialer{Deadline: end}
-	for time.Now().Before(end) {
+	defer drop()
+	over := func() bool { return ctx.Err() != nil || !time.Now().Before(end) }
+	var d net.Dialer
+	for !over() {
 		if nc == nil {
 			var err error
-			nc, err = d.Dial("tcp", cfg.Addr)
+			nc, err = d.DialContext(ctx, "tcp", cfg.Addr)
 			if err != nil {
-				if !time.Now().Before(end) {
+				nc = nil
+				if over() {
+					st.dialing = true // the server never completed the handshake
 					return
 				}
 				st.errors["connect: "+errKind(err)]++
 				// Do not hammer a server that refuses: wait a little.
-				if !pause(end, 10*time.Millisecond) {
+				if !pause(ctx, 10*time.Millisecond) {
 					return
 				}
 				continue
 			}
 			nc.SetDeadline(end)
+			// Ctrl-C (or the end) wakes a client blocked in a read.
+			c := nc
+			stopWatch = context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 			br = bufio.NewReader(nc)
 		}
 		t0 := time.Now()
 		if _, err := io.WriteString(nc, req); err != nil {
-			if !time.Now().Before(end) {
+			if over() {
 				return // the run ended before this request could start
 			}
 			st.errors["write: "+errKind(err)]++
@@ -201,7 +222,7 @@ func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int6
 		}
 		if err != nil {
 			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() && !time.Now().Before(end) {
+			if errors.As(err, &ne) && ne.Timeout() && over() {
 				st.cut++ // still waiting when the run ended: not an error, a non-answer
 				return
 			}
@@ -209,7 +230,7 @@ func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int6
 			drop()
 			continue
 		}
-		if !time.Now().Before(end) {
+		if over() {
 			// Arrived after the end: clients stop at slightly different
 			// moments, and a response that only came because another
 			// client had already left would flatter the server.
@@ -230,22 +251,23 @@ func runClient(cfg LoadConfig, end time.Time, st *clientStats, done *atomic.Int6
 		if resp.StatusCode == http.StatusServiceUnavailable {
 			// A polite client honours Retry-After (wrk does not).
 			secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			if !pause(end, time.Duration(max(secs, 0))*time.Second) {
+			if !pause(ctx, time.Duration(max(secs, 0))*time.Second) {
 				return
 			}
 		}
 	}
 }
 
-// pause waits d, or until end; it reports whether time is left.
-func pause(end time.Time, d time.Duration) bool {
-	left := time.Until(end)
-	if d >= left {
-		time.Sleep(max(left, 0))
+// pause waits d, or until ctx ends; it reports whether time is left.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return ctx.Err() == nil
+	case <-ctx.Done():
 		return false
 	}
-	time.Sleep(d)
-	return true
 }
 
 // errKind names an error by what went wrong, not by its full text.
@@ -275,13 +297,20 @@ func (r LoadResult) Report(w io.Writer) {
 	if c.KeepAlive {
 		ka = "keep-alive"
 	}
-	fmt.Fprintf(w, "load: %d clients, %v, %s, GET %s\n", c.Clients, c.Duration, ka, c.Path)
+	stopped := ""
+	if r.Stopped {
+		stopped = fmt.Sprintf(" (stopped by Ctrl-C after %v)", r.Elapsed.Round(10*time.Millisecond))
+	}
+	fmt.Fprintf(w, "load: %d clients, %v, %s, GET %s%s\n", c.Clients, c.Duration, ka, c.Path, stopped)
 	fmt.Fprintf(w, "  responses:   %d ok (2xx), %s\n", r.OK, r.statusText())
 	fmt.Fprintf(w, "  throughput:  %.0f responses/s\n", r.Throughput())
 	fmt.Fprintf(w, "  latency:     p50 %v  p90 %v  p99 %v  max %v\n",
 		round(r.Percentile(50)), round(r.Percentile(90)), round(r.Percentile(99)), round(r.Percentile(100)))
 	fmt.Fprintf(w, "  errors:      %s\n", r.errorText())
 	fmt.Fprintf(w, "  unanswered:  %d requests still waiting when time ran out\n", r.Cut)
+	if r.Dialing > 0 {
+		fmt.Fprintf(w, "  connecting:  %d clients still in connect() when time ran out (the server's backlog is full)\n", r.Dialing)
+	}
 	lo, mid, hi := spread(r.PerClient)
 	fmt.Fprintf(w, "  fairness:    %d of %d clients got no response at all, %d got no 2xx\n", r.Silent, c.Clients, r.Unserved)
 	fmt.Fprintf(w, "               2xx per client: min %d, median %d, max %d\n", lo, mid, hi)
@@ -344,4 +373,29 @@ func round(d time.Duration) time.Duration {
 		return d.Round(time.Microsecond)
 	}
 	return d
+}
+
+// runLoadCommand is the load command: run, report, and turn what happened
+// into the exit status. No response at all is a failure (a closed port is
+// not a fast server), and so is an error rate above cfg.MaxErrorRate.
+func runLoadCommand(ctx context.Context, w, progress io.Writer, cfg LoadConfig) error {
+	fmt.Fprintf(progress, "load: %d clients against %s for %v (Ctrl-C stops early and reports)\n", cfg.Clients, cfg.Addr, cfg.Duration)
+	cfg.Progress = progress
+	if f, ok := progress.(interface{ Stat() (os.FileInfo, error) }); ok {
+		fi, err := f.Stat()
+		cfg.Live = err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
+	}
+	r := RunLoad(ctx, cfg)
+	r.Report(w)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	total := int64(len(r.Latencies)) + r.ErrorCount()
+	switch {
+	case len(r.Latencies) == 0:
+		return fmt.Errorf("no response at all from %s (errors: %s)", cfg.Addr, r.errorText())
+	case total > 0 && float64(r.ErrorCount())/float64(total) > cfg.MaxErrorRate:
+		return fmt.Errorf("%d of %d requests failed, more than -max-error-rate %g", r.ErrorCount(), total, cfg.MaxErrorRate)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -24,7 +25,7 @@ func TestKeepAliveStarvation(t *testing.T) {
 	}{{ModePool, clients - workers}, {ModeRequest, 0}, {ModeGoroutine, 0}} {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			_, addr := startServer(t, Config{Mode: tc.mode, Workers: workers})
-			r := RunLoad(LoadConfig{Addr: addr, Clients: clients, Duration: 600 * time.Millisecond, KeepAlive: true, Path: "/hello"})
+			r := RunLoad(t.Context(), LoadConfig{Addr: addr, Clients: clients, Duration: 600 * time.Millisecond, KeepAlive: true, Path: "/hello"})
 			assert.Equal(t, tc.silent, r.Silent, "clients that got no response")
 			assert.Zero(t, r.ErrorCount(), "no errors: starvation is silent")
 			assert.Positive(t, r.OK)
@@ -37,7 +38,7 @@ func TestKeepAliveStarvation(t *testing.T) {
 // serves every client in turn.
 func TestNoKeepAliveIsFairInPoolMode(t *testing.T) {
 	_, addr := startServer(t, Config{Mode: ModePool, Workers: 2})
-	r := RunLoad(LoadConfig{Addr: addr, Clients: 8, Duration: 600 * time.Millisecond, Path: "/hello"})
+	r := RunLoad(t.Context(), LoadConfig{Addr: addr, Clients: 8, Duration: 600 * time.Millisecond, Path: "/hello"})
 	assert.Zero(t, r.Silent)
 	assert.Zero(t, r.ErrorCount(), r.Errors)
 }
@@ -45,7 +46,7 @@ func TestNoKeepAliveIsFairInPoolMode(t *testing.T) {
 // A polite client backs off after a 503 for Retry-After seconds.
 func TestLoadCountsRejections(t *testing.T) {
 	_, addr := startServer(t, Config{Mode: ModeRequest, Workers: 1, Queue: 1})
-	r := RunLoad(LoadConfig{Addr: addr, Clients: 20, Duration: 300 * time.Millisecond, KeepAlive: true, Path: "/sleep?ms=50"})
+	r := RunLoad(t.Context(), LoadConfig{Addr: addr, Clients: 20, Duration: 300 * time.Millisecond, KeepAlive: true, Path: "/sleep?ms=50"})
 	assert.Positive(t, r.Status[503], "a full queue answered 503")
 	assert.Zero(t, r.ErrorCount())
 }
@@ -55,7 +56,7 @@ func TestLoadReportsRefusedConnections(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close() // nobody listens there now
-	r := RunLoad(LoadConfig{Addr: addr, Clients: 2, Duration: 50 * time.Millisecond, KeepAlive: true, Path: "/"})
+	r := RunLoad(t.Context(), LoadConfig{Addr: addr, Clients: 2, Duration: 50 * time.Millisecond, KeepAlive: true, Path: "/"})
 	assert.Positive(t, r.Errors["connect: refused"])
 	assert.Equal(t, 2, r.Silent)
 	var b strings.Builder
@@ -99,7 +100,7 @@ func TestReportArithmetic(t *testing.T) {
 // only mode pool leaves clients unanswered.
 func TestCompareTable(t *testing.T) {
 	var b strings.Builder
-	require.NoError(t, Compare(&b, Config{Workers: 2}, LoadConfig{Clients: 10, Duration: 500 * time.Millisecond, KeepAlive: true, Path: "/hello"}, 1))
+	require.NoError(t, Compare(t.Context(), &b, Config{Workers: 2}, LoadConfig{Clients: 10, Duration: 500 * time.Millisecond, KeepAlive: true, Path: "/hello"}, 1))
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	require.Len(t, lines, 9, b.String())
 	noResponse := map[string]int{}
@@ -112,17 +113,18 @@ func TestCompareTable(t *testing.T) {
 	assert.Equal(t, map[string]int{"pool": 8, "request-handoff": 0, "request": 0, "goroutine": 0, "net/http": 0}, noResponse, b.String())
 }
 
-// The serve subcommand shuts down gracefully when its context ends (as
-// SIGINT or SIGTERM end it).
+// The serve command shuts down gracefully when its context ends (as
+// SIGINT or SIGTERM end it), and exits 130, as an interrupted lesson does.
 func TestServeStopsGracefully(t *testing.T) {
 	for _, mode := range []string{"request", "net/http"} {
 		t.Run(mode, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			pr, pw := net.Pipe()
-			done := make(chan error, 1)
-			cmd, err := parseArgs([]string{"serve", "-addr", "127.0.0.1:0", "-mode", mode}, nil)
-			require.NoError(t, err)
-			go func() { done <- serve(ctx, pw, cmd); pw.Close() }()
+			done := make(chan int, 1)
+			go func() {
+				done <- chapter.Run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-mode", mode}, pw, io.Discard)
+				pw.Close()
+			}()
 			buf := make([]byte, 4096)
 			n, err := pr.Read(buf)
 			require.NoError(t, err)
@@ -143,8 +145,38 @@ func TestServeStopsGracefully(t *testing.T) {
 					break
 				}
 			}
-			require.NoError(t, <-done)
+			assert.Equal(t, 130, <-done)
 			assert.Contains(t, rest.String(), "shutting down")
 		})
+	}
+}
+
+// load exits 1 when nothing answered, and says why.
+func TestLoadFailsWhenNothingAnswers(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	var out, errw strings.Builder
+	code := chapter.Run(t.Context(), []string{"load", "-addr", addr, "-c", "2", "-d", "100ms"}, &out, &errw)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errw.String(), "no response at all from "+addr+" (errors: connect: refused ")
+	assert.Contains(t, out.String(), "fairness:    2 of 2 clients got no response at all")
+}
+
+// The listen hint is for an address in use only.
+func TestServeListenErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	var errw strings.Builder
+	code := chapter.Run(t.Context(), []string{"serve", "-addr", ln.Addr().String()}, io.Discard, &errw)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errw.String(), "address already in use (is another server on that port?")
+	for _, addr := range []string{"127.0.0.1:99999", "no-such-host.invalid:80"} {
+		errw.Reset()
+		code := chapter.Run(t.Context(), []string{"serve", "-addr", addr}, io.Discard, &errw)
+		assert.Equal(t, 1, code)
+		assert.NotContains(t, errw.String(), "another server", addr)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// The seed names Java RMI as the other way to build a client/server system:
+// The tutorial names Java RMI as the other way to build a client/server system:
 // call a method on a remote object instead of writing requests to a stream.
 // Go's standard library has the same idea in net/rpc. Here the prime count
 // from /primes is a remote method, and its work runs on the same bounded pool.
@@ -40,8 +40,9 @@ func (p *PrimeService) Count(args PrimesArgs, count *int) error {
 	return nil
 }
 
-// RPCServer serves PrimeService over TCP with net/rpc's own wire format
-// (encoding/gob), one goroutine per connection as net/rpc expects.
+// RPCServer serves PrimeService over TCP with net/rpc's wire format
+// (encoding/gob), one goroutine per connection as net/rpc expects, through
+// limitedCodec (rpccodec.go): net/rpc's own codec has no limits.
 type RPCServer struct {
 	ln     net.Listener
 	pool   *pool
@@ -52,7 +53,7 @@ type RPCServer struct {
 }
 
 // StartRPC serves on ln with a pool of the given size until Close.
-func StartRPC(ln net.Listener, workers, queue int) (*RPCServer, error) {
+func StartRPC(ln net.Listener, workers, queue int, limits RPCLimits) (*RPCServer, error) {
 	s := &RPCServer{ln: ln, pool: newPool(workers, queue), conns: map[net.Conn]struct{}{}}
 	srv := rpc.NewServer()
 	if err := srv.RegisterName("Primes", &PrimeService{pool: s.pool}); err != nil {
@@ -74,7 +75,7 @@ func StartRPC(ln net.Listener, workers, queue int) (*RPCServer, error) {
 			s.conns[c] = struct{}{}
 			s.mu.Unlock()
 			s.wg.Go(func() {
-				srv.ServeConn(c) // returns when the client hangs up
+				srv.ServeCodec(newLimitedCodec(c, limits)) // returns when the client hangs up
 				s.mu.Lock()
 				delete(s.conns, c)
 				s.mu.Unlock()

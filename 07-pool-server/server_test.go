@@ -29,7 +29,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ln) }()
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), 10*time.Second)
 		defer cancel()
 		assert.NoError(t, s.Shutdown(ctx))
 		assert.ErrorIs(t, <-served, ErrServerClosed)
@@ -216,7 +216,7 @@ func TestThousandClientsLoseNothing(t *testing.T) {
 			assert.Empty(t, lost, "lost responses")
 			// A client can read its response before the server's goroutine
 			// counts it; after Shutdown every count is in.
-			require.NoError(t, s.Shutdown(context.Background()))
+			require.NoError(t, s.Shutdown(t.Context()))
 			st := s.Stats()
 			assert.EqualValues(t, clients, st.Served)
 			assert.Zero(t, st.Rejected)
@@ -287,7 +287,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 			for range clients { // everybody is in the middle of something
 				<-first
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), 10*time.Second)
 			defer cancel()
 			require.NoError(t, s.Shutdown(ctx))
 			assert.ErrorIs(t, <-served, ErrServerClosed)

@@ -34,7 +34,7 @@ func pipeServer(t *testing.T, cfg Config) (s *Server, l *pipeListener, stop func
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(l) }()
 	return s, l, func() {
-		require.NoError(t, s.Shutdown(context.Background()))
+		require.NoError(t, s.Shutdown(t.Context()))
 		assert.ErrorIs(t, <-served, ErrServerClosed)
 	}
 }
@@ -98,6 +98,7 @@ func TestSlowlorisCannotHoldAWorker(t *testing.T) {
 					})
 				}
 				synctest.Wait()
+				time.Sleep(time.Second) // the next client comes 1s later, with 2s of its own
 				next := dialPipe(t, l)
 				next.send(req("GET", "/hello"))
 
@@ -265,7 +266,7 @@ func TestAcceptErrorsBackOff(t *testing.T) {
 		assert.Equal(t, (5+10+20+40+80)*time.Millisecond, time.Since(start))
 		assert.Len(t, logged, 5)
 		c.nc.Close()
-		require.NoError(t, s.Shutdown(context.Background()))
+		require.NoError(t, s.Shutdown(t.Context()))
 		assert.ErrorIs(t, <-served, ErrServerClosed)
 	})
 }
@@ -298,7 +299,7 @@ func TestShutdownDeadline(t *testing.T) {
 		synctest.Wait()
 
 		start := time.Now()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		var shutdownErr error
 		var wg sync.WaitGroup

@@ -99,6 +99,27 @@ type limitReader struct {
 	remain int64
 	hit    bool
 	n      int64 // bytes read since the last reset
+
+	// While capturing, the bytes read are kept too: the raw header of the
+	// request being read, for the checks http.ReadRequest does not leave
+	// us the data for (it drops the Host header).
+	capturing bool
+	capture   []byte
+}
+
+// startCapture begins keeping the bytes of the next request, starting with
+// those br has already buffered.
+func (l *limitReader) startCapture(br *bufio.Reader) {
+	b, _ := br.Peek(br.Buffered())
+	l.capture = append(l.capture[:0], b...)
+	l.capturing = true
+}
+
+// stopCapture returns what was kept: the request's header, and perhaps
+// more after it.
+func (l *limitReader) stopCapture() []byte {
+	l.capturing = false
+	return l.capture
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -110,6 +131,9 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		p = p[:l.remain]
 	}
 	n, err := l.r.Read(p)
+	if l.capturing {
+		l.capture = append(l.capture, p[:n]...)
+	}
 	l.remain -= int64(n)
 	l.n += int64(n)
 	return n, err
