@@ -5,6 +5,7 @@
 // is silent. Two tools see it:
 //
 //   - goleak, at the end of a test (the lesson's tests catch leakyGen);
+//
 //   - Go 1.26's experimental goroutine leak profile, computed by the garbage
 //     collector: a goroutine blocked on a channel that nothing alive can
 //     reach is reported. Run it with the experiment switched on:
