@@ -202,7 +202,7 @@ func maxLead(n, buf int) int {
 	go func() {
 		defer close(done)
 		for v := range ch {
-			sink = mix(uint64(v)) // some work
+			sink.Store(mix(uint64(v))) // some work
 			received.Add(1)
 		}
 	}()
@@ -216,7 +216,7 @@ func maxLead(n, buf int) int {
 }
 
 // sink keeps the compiler from dropping work whose result nobody uses.
-var sink uint64
+var sink atomic.Uint64
 
 // mix is the work done on each tiny item: a few multiplications and shifts
 // (the finaliser of splitmix64), a couple of nanoseconds.
