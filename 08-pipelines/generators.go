@@ -132,7 +132,7 @@ func showGenerators(ctx context.Context, w io.Writer) error {
 	leaky := leakyGen(1000)
 	got := firstThree(leaky)
 	fmt.Fprintf(w, "consumer stops after %v: goroutines %d before, %d after (one leaked, blocked on its send)\n",
-		got, before, runtime.NumGoroutine())
+		got, before, goroutinesSettle(before))
 	for range leaky { // this lesson drains it, so the leak ends here; a real one stays
 	}
 
@@ -143,7 +143,7 @@ func showGenerators(ctx context.Context, w io.Writer) error {
 	for range ch { // returns once the generator has seen the cancel and closed ch
 	}
 	fmt.Fprintf(w, "fix 1, a context: took %v, cancelled, and the generator closed its channel and returned (goroutines %d)\n",
-		got, runtime.NumGoroutine())
+		got, goroutinesSettle(before))
 
 	got = got[:0]
 	for v := range seqGen(1000) {
@@ -153,6 +153,19 @@ func showGenerators(ctx context.Context, w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "fix 2, an iterator: took %v, broke out of the loop; there was no goroutine to leak (goroutines %d)\n",
-		got, runtime.NumGoroutine())
+		got, goroutinesSettle(before))
 	return nil
+}
+
+// goroutinesSettle returns the number of goroutines once it is back down to
+// want, or after a thousand yields if it never gets there (a leak). A
+// goroutine that has closed its channel or called Done still has to return,
+// so a count taken at once can include one that is on its way out.
+func goroutinesSettle(want int) int {
+	n := runtime.NumGoroutine()
+	for i := 0; i < 1000 && n > want; i++ {
+		runtime.Gosched()
+		n = runtime.NumGoroutine()
+	}
+	return n
 }

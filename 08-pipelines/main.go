@@ -60,7 +60,7 @@ var chapter = &lesson.Lesson{
 		{Title: "Broadcast: one producer, many subscribers", Run: showBroadcast},
 		{Title: "Share memory by communicating, or not", Run: showBank},
 	},
-	Next: "09-context, where cancellation crosses API boundaries.",
+	Next: "09-context, where cancellation, deadlines and time cross API boundaries.",
 }
 
 func main() { chapter.Main() }

@@ -328,10 +328,10 @@ func showPipeline(ctx context.Context, w io.Writer) error {
 	bad := slices.Clone(lines)
 	bad[len(bad)/2] = "Caf\xe9 au lait." // Latin-1, not UTF-8
 	_, err = wordCount(ctx, bad, 16)
-	fmt.Fprintf(w, "errors: a bad line in the middle: %v; goroutines %d before, %d after\n", err, before, runtime.NumGoroutine())
+	fmt.Fprintf(w, "errors: a bad line in the middle: %v; goroutines %d before, %d after\n", err, before, goroutinesSettle(before))
 
 	got := firstWords(ctx, lines, "wh", 3)
-	fmt.Fprintf(w, "stopping early: the first 3 words starting with \"wh\": %v; goroutines %d after\n", got, runtime.NumGoroutine())
+	fmt.Fprintf(w, "stopping early: the first 3 words starting with \"wh\": %v; goroutines %d after\n", got, goroutinesSettle(before))
 
 	for _, buf := range []int{0, 16, 256} {
 		fmt.Fprintf(w, "backpressure: buffer %3d, the producer got at most %d values ahead of the consumer (bound %d)\n", buf, maxLead(10_000, buf), buf+1)
