@@ -55,7 +55,7 @@ func TestPublishNeverWaits(t *testing.T) {
 					}
 				}()
 				time.Sleep(time.Hour)
-				took = <-published
+				<-published
 				b.Close()
 				<-readerDone
 				t.Fatalf("Publish waited for the subscriber whose buffer was full (round %d): it must never wait; drop instead", round)

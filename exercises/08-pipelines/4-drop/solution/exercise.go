@@ -3,7 +3,6 @@
 // Exercise 08.4: a broadcaster that drops for slow subscribers (a solution).
 package drop
 
-
 // A Sub is one subscriber: it reads C; Dropped counts what it missed.
 type Sub struct {
 	C       <-chan int

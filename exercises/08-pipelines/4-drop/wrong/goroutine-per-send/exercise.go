@@ -3,7 +3,6 @@
 // Wrong: sends from a new goroutine, so Publish never waits, but nothing is dropped, goroutines pile up, and order is lost.
 package drop
 
-
 // A Sub is one subscriber: it reads C; Dropped counts what it missed.
 type Sub struct {
 	C       <-chan int

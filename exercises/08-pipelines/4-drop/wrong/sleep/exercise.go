@@ -5,7 +5,6 @@ package drop
 
 import "time"
 
-
 // A Sub is one subscriber: it reads C; Dropped counts what it missed.
 type Sub struct {
 	C       <-chan int
