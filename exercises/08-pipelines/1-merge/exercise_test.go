@@ -68,9 +68,10 @@ func TestMergeTakesWhicheverIsReady(t *testing.T) {
 
 // After one input closes, Merge must wait for the other without using the
 // CPU: its goroutines must park. A loop that keeps receiving from the closed
-// input never does. The check looks at the goroutines' states, up to 2000
-// times, until it sees every one of Merge's parked (the first or second look
-// does, when Merge is right).
+// input never does. The check looks at the goroutines' states, for up to 2
+// seconds, until it sees every one of Merge's parked (the first or second
+// look does, when Merge is right; the 2 seconds are for a machine so busy
+// that Merge's goroutine has not run yet).
 func TestMergeWaitsWithoutSpinning(t *testing.T) {
 	for _, first := range []string{"a", "b"} {
 		a, b := make(chan int), make(chan int)
@@ -82,7 +83,7 @@ func TestMergeWaitsWithoutSpinning(t *testing.T) {
 		}
 		parked := false
 		buf := make([]byte, 1<<20)
-		for range 2000 {
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
 			if allParked(buf) {
 				parked = true
 				break
