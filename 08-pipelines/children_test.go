@@ -106,7 +106,7 @@ goroutineleak profile: 2 leaked, started by: numbers, squares
 // test checks the difference, not the amount.
 func TestSpinChild(t *testing.T) {
 	t.Parallel()
-	res, err := harness.Run(t.Context(), "./08-pipelines/spin", harness.Options{Args: []string{"-wait", "200ms"}, Timeout: 20 * time.Second})
+	res, err := harness.Run(t.Context(), "./08-pipelines/spin", harness.Options{Args: []string{"-wait", "500ms"}, Timeout: 20 * time.Second})
 	require.NoError(t, err)
 	require.Equal(t, 0, res.ExitCode, res.String())
 	m := regexp.MustCompile(`select with default: (\S+) of CPU, (\d+) empty rounds\n\s+plain receive:\s+(\S+) of CPU`).FindStringSubmatch(res.Stdout)
