@@ -65,7 +65,10 @@ func TestGeneratorFixesStopEarly(t *testing.T) {
 	for range ch {
 		n++
 	}
-	assert.LessOrEqual(t, n, 1, "after the cancel at most the value already being sent arrives")
+	// After the cancel both of the generator's cases are ready (we are
+	// still receiving), and select picks at random, so a few more values
+	// may come: each one with probability 1/2, so 64 never do.
+	assert.Less(t, n, 64, "the generator must stop soon after the cancel")
 	assert.NoError(t, goleak.Find(before))
 
 	var got []int
