@@ -18,8 +18,6 @@
 package main
 
 import (
-	"runtime"
-
 	"github.com/gocourse/concurrency/internal/lesson"
 )
 
@@ -47,7 +45,7 @@ var chapter = &lesson.Lesson{
 		f.Int(&cfg.items, "items", 200_000, 1_000, 100_000_000, "items per measured generator or pipeline")
 		f.Int(&cfg.lines, "lines", 20_000, 10, 10_000_000, "lines of generated text for the word-count pipeline")
 		f.Int(&cfg.jobs, "jobs", 64, 1, 1_000_000, "CPU-bound jobs for fan-out")
-		f.Int(&cfg.workers, "workers", runtime.GOMAXPROCS(0), 1, 1024, "fan-out workers")
+		f.Int(&cfg.workers, "workers", 2, 1, 1024, "fan-out workers")
 		f.Int(&cfg.values, "values", 100, 1, 1_000_000, "values the broadcaster publishes")
 		f.Int(&cfg.ops, "ops", 20_000, 100, 100_000_000, "bank transfers per goroutine")
 	},
