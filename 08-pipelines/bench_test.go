@@ -117,6 +117,7 @@ func BenchmarkPipeline(b *testing.B) {
 		{"unbatched", func() uint64 { return sumPipeline(pipeItems) }},
 		{"batch-64", func() uint64 { return sumBatched(pipeItems, 64) }},
 		{"batch-256", func() uint64 { return sumBatched(pipeItems, 256) }},
+		{"batch-1024", func() uint64 { return sumBatched(pipeItems, 1024) }},
 	}
 	for _, w := range ways {
 		b.Run(w.name, func(b *testing.B) {
@@ -254,4 +255,57 @@ func BenchmarkBank(b *testing.B) {
 // perItem reports the time per item when each op handles n items.
 func perItem(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/item")
+}
+
+// The two floors, measured interleaved: each op runs both sides once, one
+// right after the other, so a change in the machine's load during the run
+// hits both alike. The metric is the ratio of their total times.
+
+// BenchmarkFloorBatch256 reports batch256/loop: the batched pipeline's cost
+// per item as a multiple of the plain loop's (the floor: at most 2), in
+// wall-clock time and in CPU time (user + system, all threads). On a
+// machine where other processes compete for the cores, the wall-clock
+// ratio includes the pipeline's waits for a core at each wake-up; the CPU
+// ratio is the work done.
+func BenchmarkFloorBatch256(b *testing.B) {
+	var loop, batched, loopCPU, batchedCPU time.Duration
+	for b.Loop() {
+		c0, start := cpuTime(), time.Now()
+		s1 := sumLoop(pipeItems)
+		c1, mid := cpuTime(), time.Now()
+		s2 := sumBatched(pipeItems, 256)
+		c2, end := cpuTime(), time.Now()
+		if s1 != s2 {
+			b.Fatal("sums differ")
+		}
+		loop += mid.Sub(start)
+		batched += end.Sub(mid)
+		loopCPU += c1 - c0
+		batchedCPU += c2 - c1
+	}
+	b.ReportMetric(float64(batched)/float64(loop), "batch256/loop")
+	if loopCPU > 0 {
+		b.ReportMetric(float64(batchedCPU)/float64(loopCPU), "cpu-batch256/loop")
+	}
+}
+
+// BenchmarkFloorFanOut2 reports serial/fanout: how many times faster 2
+// workers are than the serial loop on the same 64 jobs (the floor: at
+// least 1.8 on 2 cores).
+func BenchmarkFloorFanOut2(b *testing.B) {
+	jobs := jobSeeds(64)
+	var ser, fan time.Duration
+	for b.Loop() {
+		start := time.Now()
+		want := serial(jobs, fanRounds)
+		mid := time.Now()
+		got := collect(fanOut(b.Context(), jobs, fanRounds, 2), len(jobs))
+		end := time.Now()
+		if got[0] != want[0] {
+			b.Fatal("wrong answer")
+		}
+		ser += mid.Sub(start)
+		fan += end.Sub(mid)
+	}
+	b.ReportMetric(float64(ser)/float64(fan), "serial/fanout")
 }
