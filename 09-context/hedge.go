@@ -17,7 +17,8 @@ import (
 // the same every time, and a hedge draws its own latency, as a second
 // server would.
 func Latency(id, attempt int) time.Duration {
-	rnd := rand.New(rand.NewPCG(uint64(id)*0x9e3779b97f4a7c15, uint64(attempt)*0xbf58476d1ce4e5b9+1))
+	k := uint64(id)<<1 | uint64(attempt&1)
+	rnd := rand.New(rand.NewPCG(mix(k), mix(k+1<<62)))
 	u := rnd.Float64()
 	span := func(lo, hi time.Duration) time.Duration { return lo + time.Duration(rnd.Int64N(int64(hi-lo))) }
 	switch {
@@ -28,6 +29,14 @@ func Latency(id, attempt int) time.Duration {
 	default:
 		return span(300*time.Millisecond, 500*time.Millisecond)
 	}
+}
+
+// mix is splitmix64's finalizer: nearby ids get unrelated seeds.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // Backend answers after Latency, or stops early when the caller's context
@@ -53,10 +62,15 @@ func (b *Backend) Get(ctx context.Context, id, attempt int) error {
 // returned: a cancelled call is waited for, not abandoned.
 func Hedged(ctx context.Context, hedgeAfter time.Duration, get func(ctx context.Context, attempt int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	results := make(chan error, 2)
 	var wg sync.WaitGroup
-	defer wg.Wait() // runs after cancel: the loser stops, and we wait for it
+	// Cancel first, then wait: the loser stops at once, and is waited for.
+	// (Two separate defers would run in the other order, and wait out the
+	// loser's whole latency.)
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	wg.Go(func() { results <- get(ctx, 0) })
 	var hedge <-chan time.Time
 	if hedgeAfter > 0 {
