@@ -58,7 +58,8 @@ func TestSectionsOnSynctestClock(t *testing.T) {
 			"limiter 200/s, burst 5: 10 Allow() calls at once let 5 through",
 			"Reserve() with the bucket empty: ok=true, due in about 5ms",
 			"Wait() with a 1µs deadline: rate: Wait(n=1) would exceed context deadline",
-			"80 events through x/time/rate at 200/s (burst 1): achieved 200.0/s",
+			"80 events through x/time/rate at 200/s, burst 1: achieved 200.0/s",
+			"80 events through x/time/rate at 200/s, burst 20: achieved 200.0/s",
 			"80 events through a time.Ticker at 200/s: achieved 200.0/s",
 		}},
 		{"6", []string{
