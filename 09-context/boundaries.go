@@ -43,7 +43,7 @@ func showBoundaries(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "one %v budget across three hops, each checking what is left before it starts:\n", cfg.budget)
 	hopCtx, cancel := context.WithTimeout(ctx, cfg.budget)
 	defer cancel()
-	unit := cfg.budget / 3
+	unit := (cfg.budget / 3).Round(time.Millisecond)
 	err = hops(hopCtx, w, []hop{{"gateway", unit}, {"orders", unit}, {"database", unit + unit/2}})
 	fmt.Fprintf(w, "  result: %v\n", err)
 	return ctx.Err()
@@ -103,7 +103,7 @@ func budgetChild(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	// Stop a little before the parent's deadline, to report and exit in time.
-	ctx, cancel := context.WithDeadline(ctx, deadline.Add(-30*time.Millisecond))
+	ctx, cancel := context.WithDeadline(ctx, deadline.Add(-50*time.Millisecond))
 	defer cancel()
 	steps := 0
 	for {

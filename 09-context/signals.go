@@ -69,9 +69,10 @@ func pressCtrlC(ctx context.Context, w io.Writer, mode string, presses int) erro
 }
 
 // sigintChild is a long-running command done right: signal.NotifyContext
-// turns the first SIGINT into a cancelled context; stop() then restores the
-// default action, so a second SIGINT ends the process even if the cleanup
-// hangs. It leaves nothing behind: its temporary file goes in the cleanup.
+// turns the first SIGINT into a cancelled context. It removes its temporary
+// file while SIGINT is still caught, then calls stop(), which restores the
+// default action, so a second SIGINT ends the process if what is left of the
+// cleanup hangs.
 func sigintChild(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -82,10 +83,12 @@ func sigintChild(args []string) int {
 	}
 	fmt.Println("child: working, with a temporary file; press Ctrl-C:")
 	<-ctx.Done()
-	stop() // from here on, Ctrl-C is the default again: it kills
+	// The cleanup that must happen comes first, while SIGINT is still
+	// caught: a second Ctrl-C pressed now is ignored, not fatal.
 	f.Close()
 	os.Remove(f.Name())
 	fmt.Println("child: cancelled; temporary file removed")
+	stop() // from here on, Ctrl-C is the default again: it kills
 	if len(args) > 0 && args[0] == "hang" {
 		fmt.Println("child: flushing a log that never finishes; press Ctrl-C again:")
 		time.Sleep(time.Hour) // a cleanup step that hangs
