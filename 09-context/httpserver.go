@@ -64,7 +64,7 @@ func showHTTPServer(ctx context.Context, w io.Writer) error {
 	defer client.CloseIdleConnections()
 
 	fmt.Fprintf(w, "a client that sends half a header and stops: %s\n", halfHeader(addr))
-	fmt.Fprintf(w, "a 8 KiB header against MaxHeaderBytes 4 KiB: %s\n", status(client.Do(bigHeader(url+"/hello"))))
+	fmt.Fprintf(w, "an 8 KiB header against MaxHeaderBytes 4 KiB: %s\n", status(client.Do(bigHeader(url+"/hello"))))
 	fmt.Fprintf(w, "http.TimeoutHandler at 50ms around a 500ms handler: %s\n", status(client.Get(url+"/bounded")))
 
 	timed := &http.Client{Transport: client.Transport, Timeout: 50 * time.Millisecond}
