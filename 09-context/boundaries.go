@@ -186,7 +186,7 @@ func ReadWithContext(ctx context.Context, conn net.Conn, buf []byte) error {
 // goes away: the handler stops work nobody will read.
 func hangUp(ctx context.Context, w io.Writer) error {
 	saw := make(chan error, 1)
-	srv, url, err := serve(ctx, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	url, stop, err := serve(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			saw <- r.Context().Err()
@@ -197,7 +197,7 @@ func hangUp(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer stop()
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	rctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
@@ -209,16 +209,24 @@ func hangUp(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// serve starts srv's handler on a fresh 127.0.0.1 port and returns the
-// server and its URL. Close (or Shutdown) stops it.
-func serve(ctx context.Context, h http.Handler) (*http.Server, string, error) {
+// serve starts h on a fresh 127.0.0.1 port and returns its URL and a stop
+// function that closes the server and waits for its Serve goroutine: the
+// chapter's rule applies to the lesson too.
+func serve(h http.Handler) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", err
+		return "", nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Second, BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
-	go srv.Serve(ln)
-	return srv, "http://" + ln.Addr().String() + "/", nil
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	return "http://" + ln.Addr().String() + "/", func() {
+		srv.Close()
+		<-done
+	}, nil
 }
 
 // A hop is one stage of a request's path and the time it needs.

@@ -46,6 +46,9 @@ func showSingleflight(ctx context.Context, w io.Writer) error {
 		fmt.Fprintf(w, "DoChan: %v\n", r.Val)
 	case <-short.Done():
 		fmt.Fprintf(w, "DoChan with a 20ms deadline: this caller stopped waiting (%v); the call goes on\n", short.Err())
+		close(release)
+		<-ch // the lesson started the call, so it waits for it before moving on
+		return ctx.Err()
 	}
 	close(release)
 	return ctx.Err()
