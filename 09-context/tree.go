@@ -83,6 +83,12 @@ func subtrees(n int) int {
 // whatever happens: a goroutine it started never outlives it. StopTree
 // returns ctx's error if ctx ends before the tree is built.
 func StopTree(ctx context.Context, n int) (time.Duration, error) {
+	return stopTree(ctx, n, func() time.Duration { return time.Duration(time.Now().UnixNano()) })
+}
+
+// stopTree is StopTree with the clock it measures by: the wall clock, or a
+// benchmark's CPU clock.
+func stopTree(ctx context.Context, n int, clock func() time.Duration) (time.Duration, error) {
 	root, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -102,10 +108,10 @@ func StopTree(ctx context.Context, n int) (time.Duration, error) {
 		wg.Wait()
 		return 0, err
 	}
-	start := time.Now()
+	start := clock()
 	cancel()
 	wg.Wait()
-	return time.Since(start), nil
+	return clock() - start, nil
 }
 
 // worker stands for every long-running goroutine in this chapter: it waits
