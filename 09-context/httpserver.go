@@ -80,7 +80,7 @@ func showHTTPServer(ctx context.Context, w io.Writer) error {
 	poll := make(chan string, 1)
 	go func() { poll <- status(client.Get(url + "/poll")) }()
 	<-polling
-	sctx, cancelShutdown := context.WithTimeout(ctx, time.Second)
+	sctx, cancelShutdown := context.WithTimeout(ctx, 5*time.Second)
 	defer cancelShutdown()
 	err = srv.Shutdown(sctx)
 	fmt.Fprintf(w, "Shutdown with a long poll in flight: Shutdown returned %v; the poll got %s\n", err, <-poll)

@@ -120,7 +120,6 @@ func TestSectionsOnRealTime(t *testing.T) {
 			"child: ignoring my budget and SIGTERM\n  parent: signal: killed",
 			"i/o timeout (errors.Is os.ErrDeadlineExceeded: true)",
 			"context deadline exceeded\n  handler: r.Context() ended: context canceled",
-			"refuses to start\n  result: database: not enough time left (context deadline exceeded)",
 		}},
 		{"3", []string{
 			"child: cancelled; temporary file removed\n  child: exiting 130, as a shell reports Ctrl-C\n  parent: exit status 130",
@@ -145,6 +144,9 @@ func TestSectionsOnRealTime(t *testing.T) {
 				// The child stops by itself; on a slow start it may still be
 				// exiting when the parent's SIGTERM comes.
 				assert.Regexp(t, `then stopped by itself: context deadline exceeded( \(exit 0 after|\n  parent: )`, got)
+				// Normally the database refuses; on a very busy machine the
+				// hops run late and an earlier one may refuse instead.
+				assert.Regexp(t, `refuses to start\n  result: \w+: not enough time left \(context deadline exceeded\)`, got)
 			}
 		})
 	}
