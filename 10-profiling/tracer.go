@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"runtime/trace"
 	"strconv"
 	"sync"
@@ -90,6 +91,11 @@ func showTracer(ctx context.Context, w io.Writer) error {
 	})
 }
 
+// pipelineReasons are the waits a pipeline is made of: a stage waiting to
+// hand on (chan send), to be handed something (chan receive), in a select
+// with its context, and the closer in WaitGroup.Wait ("sync").
+var pipelineReasons = []string{"chan send", "chan receive", "select", "sync"}
+
 func printTrace(w io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -105,10 +111,17 @@ func printTrace(w io.Writer, path string) error {
 		fmt.Fprintf(w, "   region %-5s total %s, slowest %s\n", r, round(s.Regions[r]), round(s.Slowest[r]))
 	}
 	fmt.Fprintf(w, "   waited runnable before running: %s in all, %s at most once\n", round(s.Runnable), round(s.RunnableMax))
-	fmt.Fprintln(w, "   blocked, by reason (longest first):")
-	for _, r := range s.topBlocked(4) {
-		fmt.Fprintf(w, "      %-16s %s\n", r, round(s.Blocked[r]))
+	fmt.Fprintln(w, "   time goroutines spent blocked, by the runtime's reason:")
+	var other time.Duration
+	for r, d := range s.Blocked {
+		if !slices.Contains(pipelineReasons, r) {
+			other += d
+		}
 	}
+	for _, r := range pipelineReasons {
+		fmt.Fprintf(w, "      %-13s %s\n", r, round(s.Blocked[r]))
+	}
+	fmt.Fprintf(w, "      %-13s %s\n", "other", round(other))
 	fmt.Fprintf(w, "   GC mark phase running: %s; world stopped: %s\n", round(s.GC), round(s.STW))
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -137,22 +136,4 @@ func summarizeTrace(r io.Reader) (*traceSummary, error) {
 // phase, or a stop-the-world pause.
 func isGC(name string) bool {
 	return name == "GC concurrent mark phase" || strings.HasPrefix(name, "stop-the-world")
-}
-
-// topBlocked is the reasons for blocking, longest first, at most n.
-func (s *traceSummary) topBlocked(n int) []string {
-	var rs []string
-	for r := range s.Blocked {
-		rs = append(rs, r)
-	}
-	slices.SortFunc(rs, func(a, b string) int {
-		if s.Blocked[a] != s.Blocked[b] {
-			if s.Blocked[a] > s.Blocked[b] {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a, b)
-	})
-	return rs[:min(n, len(rs))]
 }
