@@ -178,7 +178,7 @@ func gcKnobs(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "The same program (go run ./10-profiling/gcload: 30 MB live, 100 MB of garbage) under")
+	fmt.Fprintln(w, "The same program (go run ./10-profiling/gcload: 30 MB live, 60 MB of garbage) under")
 	fmt.Fprintln(w, "different collector settings:")
 	for _, env := range [][]string{
 		{"GOGC=100"}, {"GOGC=25"}, {"GOGC=400"}, {"GOGC=off", "GOMEMLIMIT=64MiB"},

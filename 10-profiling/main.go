@@ -39,7 +39,7 @@ var chapter = &lesson.Lesson{
 	Title: "Profiling: find out why concurrent code is slow, or where it is stuck",
 	Flags: func(f *lesson.Flags) {
 		f.StringVar(&cfg.dir, "dir", "", "keep profiles and traces in this `directory` (default: a temp dir, removed)")
-		f.Duration(&cfg.window, "window", 400*time.Millisecond, 50*time.Millisecond, time.Minute, "how long each profile or measurement runs")
+		f.Duration(&cfg.window, "window", 300*time.Millisecond, 50*time.Millisecond, time.Minute, "how long each profile or measurement runs")
 		f.Int(&cfg.workers, "workers", 4, 1, 256, "goroutines in each pool")
 	},
 	Sections: []lesson.Section{

@@ -147,6 +147,7 @@ func showMetrics(ctx context.Context, w io.Writer) error {
 		fmt.Fprintf(w, "%s %s\n", label, delta(start, end))
 	}
 	fmt.Fprintln(w, "More goroutines than processors do not finish the work sooner: they queue for a")
-	fmt.Fprintln(w, "processor, and the scheduling latency says how long. Mutex wait grows with them.")
+	fmt.Fprintln(w, "processor, and the scheduling latency says how long. Mutex wait counts goroutines")
+	fmt.Fprintln(w, "parked on the lock; with a lock held this briefly it stays low until many queue.")
 	return ctx.Err()
 }

@@ -25,7 +25,7 @@ func main() {
 	f := lesson.NewFlags("10-profiling/gcload", "make garbage with a fixed live heap and report GC cycles, memory ceiling and time")
 	f.BoolVar(&procs, "procs", false, "only print GOMAXPROCS and the CPUs this process may use")
 	f.Int(&liveMB, "live", 30, 1, 4096, "MB kept live throughout")
-	f.Int(&garbageMB, "garbage", 100, 1, 100_000, "MB of short-lived allocations")
+	f.Int(&garbageMB, "garbage", 60, 1, 100_000, "MB of short-lived allocations")
 	f.MustParse(os.Args[1:])
 	if procs {
 		fmt.Printf("GOMAXPROCS=%d (runtime.NumCPU()=%d)\n", runtime.GOMAXPROCS(0), runtime.NumCPU())
