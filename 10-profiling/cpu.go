@@ -56,9 +56,9 @@ func hashJob(buf []byte, n uint64) uint64 {
 	return checksum(buf)
 }
 
-// runCPUPool runs workers over jobs until ctx is done and returns how many
-// jobs they finished.
-func runCPUPool(ctx context.Context, workers int) int64 {
+// runCPUPool runs workers over n jobs, or until ctx is done, and returns
+// how many jobs they finished.
+func runCPUPool(ctx context.Context, workers, n int) int64 {
 	jobs := make(chan uint64)
 	var (
 		wg   sync.WaitGroup
@@ -78,7 +78,7 @@ func runCPUPool(ctx context.Context, workers int) int64 {
 			mu.Unlock()
 		})
 	}
-	for j := uint64(0); ctx.Err() == nil; j++ {
+	for j := uint64(0); j < uint64(n) && ctx.Err() == nil; j++ {
 		select {
 		case jobs <- j:
 		case <-ctx.Done():
@@ -100,21 +100,25 @@ func showCPUProfile(ctx context.Context, w io.Writer) error {
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
-		runCtx, cancel := context.WithTimeout(ctx, cfg.window)
-		jobs := runCPUPool(runCtx, cfg.workers)
-		cancel()
+		// A fixed amount of work, not a fixed time: the profile then has
+		// about the same number of samples (one per 10 ms of CPU) however
+		// busy the machine is. The default window gives a few dozen.
+		jobs := int(3000 * cfg.window / (300 * time.Millisecond))
+		start := time.Now()
+		done := runCPUPool(ctx, cfg.workers, jobs)
+		took := time.Since(start)
 		pprof.StopCPUProfile()
 		if err := f.Close(); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%d workers hashed %d buffers of 16 KiB in %s with the CPU profiler on;\n", cfg.workers, jobs, cfg.window)
-		fmt.Fprintf(w, "profile written to %s. Its top, by time spent in each function itself:\n", where(dir, "cpu.pprof"))
+		fmt.Fprintf(w, "%d workers hashed %d buffers of 16 KiB in %s with the CPU profiler on;\n", cfg.workers, done, took.Round(time.Millisecond))
+		fmt.Fprintf(w, "profile written to %s. The functions with the most samples of their own:\n", where(dir, "cpu.pprof"))
 		rows, err := pprofTop(ctx, path, "^"+regexp.QuoteMeta(ourPrefix))
 		if err != nil {
 			fmt.Fprintf(w, "   (could not run go tool pprof: %v)\n", err)
 		}
-		for _, r := range rows {
-			fmt.Fprintf(w, "   %6s of the samples in %s\n", r.flatPct, r.name)
+		for _, r := range rows[:min(2, len(rows))] {
+			fmt.Fprintf(w, "   %s (%s of the samples)\n", r.name, r.flatPct)
 		}
 		fmt.Fprintln(w, "Read it yourself: go tool pprof -top FILE, -list 'main.checksum$' for its lines,")
 		fmt.Fprintln(w, "or -http=: for the flame graph. The hot loop is checksum's, as it should be.")

@@ -74,7 +74,7 @@ func delta(a, b metricsSnap) metricsDelta {
 }
 
 func (d metricsDelta) String() string {
-	return fmt.Sprintf("sched latency p99 %-9s mutex wait %-9s GC cycles %d", round(d.p99Lat), round(d.mutexWait), d.gcCycles)
+	return fmt.Sprintf("sched latency p99 %s, mutex wait %s, GC cycles %d", round(d.p99Lat), round(d.mutexWait), d.gcCycles)
 }
 
 // isTerminal reports whether w is a terminal that can redraw a line.
