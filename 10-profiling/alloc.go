@@ -81,7 +81,7 @@ func showAllocation(ctx context.Context, w io.Writer) error {
 	return withDir(func(dir string) error {
 		naive := func() { writeEventNaive(io.Discard, sampleEvent) }
 		pooled := func() { writeEventPooled(io.Discard, sampleEvent) }
-		const n = 20_000
+		n := scaled(20_000)
 		runtime.GC() // the allocs profile shows what was allocated up to the last GC
 		before := parseAllocs(readAllocs())
 		// Sample one allocation in 4 KiB instead of 512 KiB while the hot

@@ -45,7 +45,7 @@ func benchHeader() string {
 // machine does meanwhile (other builds, a CPU slowing down when hot) falls
 // on both alike, and returns their results as two benchmark files.
 func interleaved(name string, a, b func(), count int) (fa, fb string) {
-	const n = 2000
+	n := scaled(2000)
 	var ba, bb strings.Builder
 	ba.WriteString(benchHeader())
 	bb.WriteString(benchHeader())

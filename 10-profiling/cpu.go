@@ -103,7 +103,7 @@ func showCPUProfile(ctx context.Context, w io.Writer) error {
 		// A fixed amount of work, not a fixed time: the profile then has
 		// about the same number of samples (one per 10 ms of CPU) however
 		// busy the machine is. The default window gives a few dozen.
-		jobs := int(3000 * cfg.window / (300 * time.Millisecond))
+		jobs := scaled(3000)
 		start := time.Now()
 		done := runCPUPool(ctx, cfg.workers, jobs)
 		took := time.Since(start)

@@ -34,12 +34,14 @@ type config struct {
 
 var cfg config
 
+const defaultWindow = 300 * time.Millisecond
+
 var chapter = &lesson.Lesson{
 	Name:  "10-profiling",
 	Title: "Profiling: find out why concurrent code is slow, or where it is stuck",
 	Flags: func(f *lesson.Flags) {
 		f.StringVar(&cfg.dir, "dir", "", "keep profiles and traces in this `directory` (default: a temp dir, removed)")
-		f.Duration(&cfg.window, "window", 300*time.Millisecond, 50*time.Millisecond, time.Minute, "how long each profile or measurement runs")
+		f.Duration(&cfg.window, "window", defaultWindow, 50*time.Millisecond, time.Minute, "how long each profile or measurement runs")
 		f.Int(&cfg.workers, "workers", 4, 1, 256, "goroutines in each pool")
 	},
 	Sections: []lesson.Section{
@@ -111,4 +113,10 @@ func ours(fn string) (string, bool) {
 		return "main." + rest, true
 	}
 	return fn, strings.HasPrefix(fn, "main.")
+}
+
+// scaled is n for the default -window, and in proportion for others: the
+// work a section does grows and shrinks with the window.
+func scaled(n int) int {
+	return max(1, int(int64(n)*int64(cfg.window)/int64(defaultWindow)))
 }

@@ -6,8 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"runtime/trace"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -45,7 +45,7 @@ func runPipeline(ctx context.Context, items int) uint64 {
 	var hashers sync.WaitGroup
 	for range 2 {
 		hashers.Go(func() {
-			buf := make([]byte, 4<<10)
+			buf := make([]byte, 2<<10)
 			for it := range src {
 				trace.WithRegion(it.ctx, "hash", func() { it.sum = hashJob(buf, uint64(it.n)) })
 				hashed <- it
@@ -54,7 +54,7 @@ func runPipeline(ctx context.Context, items int) uint64 {
 	}
 	go func() { hashers.Wait(); close(hashed) }()
 	var total uint64
-	buf := make([]byte, 12<<10)
+	buf := make([]byte, 6<<10)
 	for it := range hashed {
 		trace.WithRegion(it.ctx, "store", func() { total ^= hashJob(buf, it.sum) })
 		it.task.End()
@@ -156,7 +156,7 @@ func flightRecorder(ctx context.Context, w io.Writer, dir string) error {
 			return err
 		}
 	}
-	if err := get(ctx, s.client, base+"/work?n=600", nil); err != nil {
+	if err := get(ctx, s.client, fmt.Sprintf("%s/work?n=%d", base, scaled(600)), nil); err != nil {
 		return err
 	}
 	stop()
