@@ -9,8 +9,11 @@ import (
 	"testing"
 )
 
-// go test -run '^$' -bench . -count 10 ./10-profiling | tee new.txt
-// go tool benchstat -col /design new.txt    (and /recorder, /path)
+// The numbers on the page, ten samples of each, interleaved:
+//
+//	d=$(mktemp -d); go test -c -o $d/t.test ./10-profiling
+//	for i in $(seq 10); do $d/t.test -test.run '^$' -test.bench . -test.benchmem -test.benchtime 200ms; done > $d/new.txt
+//	go tool benchstat -col /design -filter '.name:Bank' $d/new.txt    (and /path, /recorder)
 
 // BenchmarkBank makes transfers from many goroutines at once in each design:
 // the numbers behind section 2's ratios.
