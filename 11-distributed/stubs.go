@@ -1,0 +1,11 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+func showBackpressure(ctx context.Context, w io.Writer) error { return nil }
+func showExactlyOnce(ctx context.Context, w io.Writer) error  { return nil }
+func showCluster(ctx context.Context, w io.Writer) error      { return nil }
+func showCost(ctx context.Context, w io.Writer) error         { return nil }
