@@ -60,7 +60,7 @@ func StartBroker(o BrokerOptions) (*Broker, error) {
 		return nil, fmt.Errorf("-store: %w", err)
 	}
 	opts := &server.Options{
-		ServerName: cmpOr(o.Name, "n1"),
+		ServerName: cmpOr(o.Name, "solo"),
 		Host:       host,
 		Port:       port,
 		JetStream:  true,

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -37,12 +38,21 @@ var chapter = &lesson.Lesson{
 		f.StringVar(&cfg.nats, "nats", "", "use the NATS server (with JetStream) at this `URL` instead of an embedded one; the lesson deletes and recreates its streams there")
 		f.Int(&cfg.workers, "workers", 3, 2, 16, "worker processes")
 		f.Int(&cfg.tasks, "tasks", 24, 6, 10000, "tasks in sections 1 and 2")
+		f.Check(func() error {
+			// Start section 5's cluster early when other sections run first.
+			sel, err := lesson.ParseOnly(f.Lookup("only").Value.String(), 6, "section")
+			if err != nil {
+				return nil // -only's own check says so
+			}
+			warmup = &clusterWarmup{want: sel == nil || slices.Contains(sel, 5) && sel[0] != 5}
+			return nil
+		})
 	},
 	Sections: []lesson.Section{
-		{Title: "Queue groups", Run: showQueueGroups},
-		{Title: "A work-queue stream: at-least-once", Run: showWorkQueue},
-		{Title: "Backpressure", Run: showBackpressure},
-		{Title: "Exactly-once is a myth", Run: showExactlyOnce},
+		{Title: "Queue groups", Run: warm(showQueueGroups)},
+		{Title: "A work-queue stream: at-least-once", Run: warm(showWorkQueue)},
+		{Title: "Backpressure", Run: warm(showBackpressure)},
+		{Title: "Exactly-once is a myth", Run: warm(showExactlyOnce)},
 		{Title: "Surviving a server", Run: showCluster},
 		{Title: "What the broker costs", Run: showCost},
 	},

@@ -182,8 +182,12 @@ func WaitOutcomes(ctx context.Context, js jetstream.JetStream, n int, timeout ti
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		st, err1 := kv.Status(ctx)
-		di, err2 := dead.Info(ctx)
+		// Each poll gets a second: a request lost while a cluster elects a
+		// new leader must not use up the whole wait.
+		pctx, pcancel := context.WithTimeout(ctx, time.Second)
+		st, err1 := kv.Status(pctx)
+		di, err2 := dead.Info(pctx)
+		pcancel()
 		if err := errors.Join(err1, err2); err == nil && int(st.Values()+di.State.Msgs) >= n {
 			break
 		} else if err != nil && ctx.Err() == nil && !retryable(err) {

@@ -92,7 +92,16 @@ type Event struct {
 // Run takes tasks until ctx is done or the connection is closed for good.
 // It returns nil when ctx ended it.
 func (w *Worker) Run(ctx context.Context) error {
-	cons, err := w.JS.Consumer(ctx, taskStream, consumerName)
+	// A cluster that is electing a leader does not answer for a moment:
+	// ask again until it does.
+	var cons jetstream.Consumer
+	var err error
+	for {
+		cons, err = w.JS.Consumer(ctx, taskStream, consumerName)
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("worker %s: finding consumer %s/%s: %w", w.Name, taskStream, consumerName, err)
 	}
@@ -107,7 +116,11 @@ func (w *Worker) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(max(w.Batch, 1)))
+	// Short pulls with frequent heartbeats: when a server of a cluster dies
+	// with this worker's pull request, the client notices within a second
+	// and asks again, instead of waiting out the 30s default.
+	it, err := cons.Messages(jetstream.PullMaxMessages(max(w.Batch, 1)),
+		jetstream.PullExpiry(2*time.Second), jetstream.PullHeartbeat(500*time.Millisecond))
 	if err != nil {
 		return err
 	}
