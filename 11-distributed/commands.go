@@ -47,7 +47,7 @@ type workerConfig struct {
 	nats, name string
 	batch      int
 	ledger     bool
-	dieAfter   int // die after recording this task on its first delivery; 0 never
+	dieAfter   int // die after recording this many tasks, before acking the last; 0 never
 	ackWait    time.Duration
 }
 
@@ -85,7 +85,8 @@ func runWorker(ctx context.Context, c workerConfig, w io.Writer, ready string) e
 	}
 	wk := &Worker{Name: c.name, JS: js, Batch: c.batch, Ledger: c.ledger}
 	if c.dieAfter > 0 {
-		wk.DieAfter = func(t Task, delivered uint64) bool { return t.ID == c.dieAfter && delivered == 1 }
+		done := 0
+		wk.DieAfter = func(Task, uint64) bool { done++; return done == c.dieAfter }
 		wk.Exit = func() { _ = syscall.Kill(os.Getpid(), syscall.SIGKILL); select {} }
 	}
 	say(w, "%s\n", ready)
@@ -98,7 +99,7 @@ func workerRole(ctx context.Context, args []string) int {
 	f := lesson.NewFlags("11-distributed worker", "a worker process")
 	workerConfigFlags(f, &c)
 	f.BoolVar(&c.ledger, "ledger", false, "also append every result to the ledger bucket")
-	f.Int(&c.dieAfter, "die-after", 0, 0, 1<<30, "SIGKILL itself after recording this task, before acking it")
+	f.Int(&c.dieAfter, "die-after", 0, 0, 1<<30, "SIGKILL itself after recording this many tasks, before acking the last")
 	if err := f.Parse(args, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "11-distributed worker:", err)
 		return 2

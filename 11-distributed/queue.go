@@ -165,9 +165,10 @@ type Outcome struct {
 	Dead    []DeadLetter
 }
 
-// WaitOutcomes waits until n tasks have a result or a dead letter, checking
-// the bucket's and the dead-letter stream's sizes every few milliseconds,
-// then reads them all. It gives up with an error after timeout.
+// WaitOutcomes waits until n tasks have a result or a dead letter and the
+// consumer holds nothing more (no task waiting, none delivered and unacked:
+// a redelivery of a task already recorded still counts as work to wait for),
+// checking every few milliseconds, then reads them all. It gives up with an error after timeout.
 func WaitOutcomes(ctx context.Context, js jetstream.JetStream, n int, timeout time.Duration) (Outcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -187,8 +188,13 @@ func WaitOutcomes(ctx context.Context, js jetstream.JetStream, n int, timeout ti
 		pctx, pcancel := context.WithTimeout(ctx, time.Second)
 		st, err1 := kv.Status(pctx)
 		di, err2 := dead.Info(pctx)
+		var ci *jetstream.ConsumerInfo
+		var err3 error
+		if err1 == nil && err2 == nil && int(st.Values()+di.State.Msgs) >= n {
+			ci, err3 = consumerInfo(pctx, js)
+		}
 		pcancel()
-		if err := errors.Join(err1, err2); err == nil && int(st.Values()+di.State.Msgs) >= n {
+		if err := errors.Join(err1, err2, err3); err == nil && ci != nil && ci.NumPending == 0 && ci.NumAckPending == 0 {
 			break
 		} else if err != nil && ctx.Err() == nil && !retryable(err) {
 			return Outcome{}, err
@@ -204,6 +210,14 @@ func WaitOutcomes(ctx context.Context, js jetstream.JetStream, n int, timeout ti
 		}
 	}
 	return ReadOutcomes(ctx, js)
+}
+
+func consumerInfo(ctx context.Context, js jetstream.JetStream) (*jetstream.ConsumerInfo, error) {
+	c, err := js.Consumer(ctx, taskStream, consumerName)
+	if err != nil {
+		return nil, err
+	}
+	return c.Info(ctx)
 }
 
 // retryable says whether an error talking to JetStream may go away by

@@ -6,5 +6,4 @@ import (
 )
 
 func showBackpressure(ctx context.Context, w io.Writer) error { return nil }
-func showExactlyOnce(ctx context.Context, w io.Writer) error  { return nil }
 func showCost(ctx context.Context, w io.Writer) error         { return nil }
