@@ -23,9 +23,10 @@ import (
 // A Broker is one embedded server. Stop it with Stop, which returns when the
 // server's goroutines are gone.
 type Broker struct {
-	srv *server.Server
-	dir string // removed by Stop when the broker made it
-	own bool
+	srv  *server.Server
+	dir  string // removed by Stop when the broker made it
+	own  bool
+	opts BrokerOptions
 }
 
 // BrokerOptions say how to start an embedded server. The zero value is one
@@ -50,7 +51,7 @@ func StartBroker(o BrokerOptions) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-addr: %w", err)
 	}
-	b := &Broker{dir: o.Store}
+	b := &Broker{dir: o.Store, opts: o}
 	if b.dir == "" {
 		if b.dir, err = os.MkdirTemp("", "gocourse-11-nats-"); err != nil {
 			return nil, err

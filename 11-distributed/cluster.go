@@ -128,6 +128,22 @@ func (c *Cluster) Broker(name string) *Broker {
 	return nil
 }
 
+// Restart starts the stopped server name again on its old directory and
+// route port. It rejoins the cluster and catches up from the others.
+func (c *Cluster) Restart(name string) error {
+	for i, b := range c.Brokers {
+		if b.Name() == name {
+			nb, err := StartBroker(b.opts)
+			if err != nil {
+				return err
+			}
+			c.Brokers[i] = nb
+			return nil
+		}
+	}
+	return fmt.Errorf("no server %s", name)
+}
+
 // Stop stops every server and removes their directories.
 func (c *Cluster) Stop() {
 	for _, b := range c.Brokers {
@@ -276,7 +292,11 @@ func showCluster(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer c.Stop()
+	defer func() {
+		if c != nil {
+			c.Stop()
+		}
+	}()
 	say(w, "three servers n1, n2, n3 routed to each other; stream %s with Replicas: 3.\n", taskStream)
 	say(w, "The producer publishes 60 tasks one by one; 3 workers take them; after 20 the\n")
 	say(w, "stream's leader is stopped.\n")
@@ -287,6 +307,13 @@ func showCluster(ctx context.Context, w io.Writer) error {
 	say(w, "stopped the leader %s; new leader %s.\n", run.Killed, run.NewLeader)
 	say(w, "publishing resumed %s after the kill (%d publishes retried).\n", ms(run.PubGap), run.Retries)
 	say(w, "%d tasks, %d lost, %d done twice and recorded once.\n", run.Tasks, run.Lost, run.Duplicates)
+	if err := c.Restart(run.Killed); err != nil {
+		return err
+	}
+	say(w, "%s restarted on its old directory; it rejoins and catches up from the others.\n", run.Killed)
+	if warmup.wantR3 {
+		warmup.r3, c = c, nil // section 6 measures on it
+	}
 	return nil
 }
 
@@ -298,6 +325,8 @@ func showCluster(ctx context.Context, w io.Writer) error {
 // Ctrl-C), so no server or directory is left behind.
 type clusterWarmup struct {
 	want    bool // section 5 runs, after another section
+	wantR3  bool // section 6 runs after section 5, which hands it r3
+	r3      *Cluster
 	once    sync.Once
 	started bool
 	done    chan struct{}
@@ -340,9 +369,22 @@ func (w *clusterWarmup) take(ctx context.Context) (*Cluster, error) {
 	return w.c, w.err
 }
 
+// takeR3 returns the cluster section 5 handed on, or starts one.
+func (w *clusterWarmup) takeR3(ctx context.Context) (*Cluster, error) {
+	if c := w.r3; c != nil {
+		w.r3 = nil
+		return c, nil
+	}
+	return StartCluster(ctx)
+}
+
 // drop stops a warmed-up cluster that nobody took.
 func (w *clusterWarmup) drop() {
 	w.once.Do(func() {})
+	if w.r3 != nil {
+		w.r3.Stop()
+		w.r3 = nil
+	}
 	if w.started {
 		<-w.done
 		if w.c != nil {

@@ -44,7 +44,11 @@ var chapter = &lesson.Lesson{
 			if err != nil {
 				return nil // -only's own check says so
 			}
-			warmup = &clusterWarmup{want: sel == nil || slices.Contains(sel, 5) && sel[0] != 5}
+			if sel == nil {
+				sel = []int{1, 2, 3, 4, 5, 6}
+			}
+			i5, i6 := slices.Index(sel, 5), slices.Index(sel, 6)
+			warmup = &clusterWarmup{want: i5 > 0, wantR3: i5 >= 0 && i6 > i5}
 			return nil
 		})
 	},
@@ -53,7 +57,7 @@ var chapter = &lesson.Lesson{
 		{Title: "A work-queue stream: at-least-once", Run: warm(showWorkQueue)},
 		{Title: "Backpressure", Run: warm(showBackpressure)},
 		{Title: "Exactly-once is a myth", Run: warm(showExactlyOnce)},
-		{Title: "Surviving a server", Run: showCluster},
+		{Title: "Surviving a server", Run: warm(showCluster)},
 		{Title: "What the broker costs", Run: showCost},
 	},
 	Commands: []lesson.Command{

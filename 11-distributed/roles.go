@@ -28,6 +28,7 @@ const roleEnv = "GOCOURSE_11_ROLE"
 var roles = map[string]func(ctx context.Context, args []string) int{
 	"worker":  workerRole,
 	"qworker": queueWorkerRole,
+	"pipe":    pipeRole,
 }
 
 // dispatchRole returns at once in the lesson. In a child it plays the role
