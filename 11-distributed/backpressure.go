@@ -176,7 +176,7 @@ func showBackpressure(ctx context.Context, w io.Writer) error {
 		}
 		say(w, "DiscardNew pushes back on the producer, which must slow down or fail;\n")
 		say(w, "DiscardOld accepts everything and silently drops the oldest: a work\n")
-		say(w, "queue wants DiscardNew (a work-queue stream accepts no other).\n")
+		say(w, "queue wants DiscardNew.\n")
 		return nil
 	})
 }
