@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -317,16 +315,16 @@ func (p *reqPool) close() {
 
 // jsPool is the chapter's work queue: k Workers in this process, each on
 // its own connection, taking tasks from the stream, recording each result
-// with Create and acking it. The producer learns that a task is done from
-// the worker's "done" event.
+// with a create and acking it. The producer learns that all tasks are done
+// when the consumer holds none, and that one task is done when its result
+// can be read from the bucket.
 type jsPool struct {
-	js    jetstream.JetStream
-	conns []*nats.Conn
-	sub   *nats.Subscription
-	done  atomic.Int64
-	tick  chan struct{}
-	stop  context.CancelFunc
-	wg    sync.WaitGroup
+	js      jetstream.JetStream
+	cons    jetstream.Consumer
+	results jetstream.KeyValue
+	conns   []*nats.Conn
+	stop    context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 func newJSPool(ctx context.Context, url string, k, batch int, qc QueueConfig) (*jsPool, error) {
@@ -334,7 +332,7 @@ func newJSPool(ctx context.Context, url string, k, batch int, qc QueueConfig) (*
 	if err != nil {
 		return nil, err
 	}
-	p := &jsPool{conns: []*nats.Conn{nc}, tick: make(chan struct{}, 1)}
+	p := &jsPool{conns: []*nats.Conn{nc}}
 	if p.js, err = jetstream.New(nc); err != nil {
 		p.close()
 		return nil, err
@@ -343,17 +341,11 @@ func newJSPool(ctx context.Context, url string, k, batch int, qc QueueConfig) (*
 		p.close()
 		return nil, err
 	}
-	p.sub, err = nc.Subscribe(eventsSubject, func(m *nats.Msg) {
-		var e Event
-		if json.Unmarshal(m.Data, &e) == nil && e.Kind == "done" {
-			p.done.Add(1)
-			select {
-			case p.tick <- struct{}{}:
-			default:
-			}
-		}
-	})
-	if err != nil {
+	if p.cons, err = p.js.Consumer(ctx, taskStream, consumerName); err != nil {
+		p.close()
+		return nil, err
+	}
+	if p.results, err = p.js.KeyValue(ctx, resultsBucket); err != nil {
 		p.close()
 		return nil, err
 	}
@@ -371,31 +363,50 @@ func newJSPool(ctx context.Context, url string, k, batch int, qc QueueConfig) (*
 			p.close()
 			return nil, err
 		}
-		wk := &Worker{Name: fmt.Sprintf("w%d", i), JS: wjs, Batch: batch}
+		wk := &Worker{Name: fmt.Sprintf("w%d", i), JS: wjs, Batch: batch, Pipeline: batch, Quiet: true}
 		p.wg.Go(func() { _ = wk.Run(wctx) })
 	}
-	return p, nc.Flush()
+	return p, nil
 }
 
 func (p *jsPool) runAll(ctx context.Context, tasks []Task) error {
-	want := p.done.Load() + int64(len(tasks))
 	if _, err := Publish(ctx, p.js, tasks); err != nil {
 		return err
 	}
-	timeout := time.After(60 * time.Second)
-	for p.done.Load() < want {
-		select {
-		case <-p.tick:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-timeout:
-			return fmt.Errorf("only %d of %d tasks done after 60s", len(tasks)-int(want-p.done.Load()), len(tasks))
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ci, err := p.cons.Info(ctx)
+		if err != nil {
+			return err
 		}
+		if ci.NumPending == 0 && ci.NumAckPending == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d tasks still pending after 60s", ci.NumPending+uint64(ci.NumAckPending))
+		}
+		time.Sleep(2 * time.Millisecond) // poll; each Info is a round trip anyway
 	}
-	return nil
 }
 
-func (p *jsPool) runOne(ctx context.Context, t Task) error { return p.runAll(ctx, []Task{t}) }
+func (p *jsPool) runOne(ctx context.Context, t Task) error {
+	if _, err := Publish(ctx, p.js, []Task{t}); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := p.results.Get(ctx, taskKey(t.ID))
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyNotFound) {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("task %d not done after 10s", t.ID)
+		}
+	}
+}
 
 func (p *jsPool) close() {
 	if p.stop != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -131,32 +132,40 @@ func taskKey(id int) string { return "task." + strconv.Itoa(id) }
 // carries Nats-Msg-Id "task-<id>", so publishing the same task twice (a
 // producer retrying after a lost ack) stores it once. It returns how many
 // the stream stored, and the first error.
+//
+// It publishes without waiting for each ack, but at most publishWindow at a
+// time: the client's own bound on acks in flight (PublishAsync stalls past
+// 4000 by default), the producer's side of backpressure.
 func Publish(ctx context.Context, js jetstream.JetStream, tasks []Task) (stored int, err error) {
-	futures := make([]jetstream.PubAckFuture, 0, len(tasks))
-	for _, t := range tasks {
-		f, err := js.PublishAsync(taskSubject, t.encode(), jetstream.WithMsgID("task-"+strconv.Itoa(t.ID)))
-		if err != nil {
-			return stored, fmt.Errorf("publishing task %d: %w", t.ID, err)
-		}
-		futures = append(futures, f)
-	}
 	var first error
-	for i, f := range futures {
-		select {
-		case ack := <-f.Ok():
-			if !ack.Duplicate {
-				stored++
+	for chunk := range slices.Chunk(tasks, publishWindow) {
+		futures := make([]jetstream.PubAckFuture, 0, len(chunk))
+		for _, t := range chunk {
+			f, err := js.PublishAsync(taskSubject, t.encode(), jetstream.WithMsgID("task-"+strconv.Itoa(t.ID)))
+			if err != nil {
+				return stored, fmt.Errorf("publishing task %d: %w", t.ID, err)
 			}
-		case err := <-f.Err():
-			if first == nil {
-				first = fmt.Errorf("publishing task %d: %w", tasks[i].ID, err)
+			futures = append(futures, f)
+		}
+		for i, f := range futures {
+			select {
+			case ack := <-f.Ok():
+				if !ack.Duplicate {
+					stored++
+				}
+			case err := <-f.Err():
+				if first == nil {
+					first = fmt.Errorf("publishing task %d: %w", chunk[i].ID, err)
+				}
+			case <-ctx.Done():
+				return stored, ctx.Err()
 			}
-		case <-ctx.Done():
-			return stored, ctx.Err()
 		}
 	}
 	return stored, first
 }
+
+const publishWindow = 1000
 
 // Outcome is what became of the tasks: the recorded results and the dead
 // letters.

@@ -49,8 +49,28 @@ type Worker struct {
 	// Backoff is the NakWithDelay delay after a failed delivery. Nil means
 	// 100ms doubling with each delivery.
 	Backoff func(delivered uint64) time.Duration
+	// Pipeline, above 1, lets the worker start the next task while up to
+	// this many results are on their way to the bucket: the create is sent
+	// without waiting, and a second goroutine waits for each confirmation,
+	// in order, and acks only then. The rule (record, then ack) stays; the
+	// round trip stops being paid once per task. Zero or 1 records each
+	// result before taking the next task.
+	Pipeline int
+	// Quiet leaves out the start and done events: two messages per task
+	// that only the lesson's timeline needs.
+	Quiet bool
 
 	Stats WorkerStats
+
+	inflight chan pendingAck // results sent and not yet confirmed, in order
+}
+
+// pendingAck is a task whose result is on its way to the bucket.
+type pendingAck struct {
+	m         jetstream.Msg
+	id        int
+	delivered uint64
+	f         jetstream.PubAckFuture
 }
 
 // WorkerStats count what one worker did.
@@ -125,6 +145,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	defer it.Stop()
+	if w.Pipeline > 1 {
+		w.inflight = make(chan pendingAck, w.Pipeline)
+		ackerDone := make(chan struct{})
+		go func() { defer close(ackerDone); w.acker(ctx) }()
+		defer func() { close(w.inflight); <-ackerDone }()
+	}
 	nc := w.JS.Conn()
 	for {
 		m, err := it.Next(jetstream.NextContext(ctx))
@@ -173,22 +199,64 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg, maxDeliver uint64,
 		// recorded twice (two revisions of the key).
 		_, _ = ledger.Put(ctx, taskKey(t.ID), rec)
 	}
+	if w.inflight != nil {
+		// Create, said as what it is: a publish to the bucket's subject that
+		// the stream accepts only if the key has no revision yet.
+		cm := nats.NewMsg("$KV." + resultsBucket + "." + taskKey(t.ID))
+		cm.Data = rec
+		cm.Header.Set(jetstream.ExpectedLastSubjSeqHeader, "0")
+		f, err := w.JS.PublishMsgAsync(cm)
+		if err != nil {
+			_ = m.NakWithDelay(w.backoff(md.NumDelivered))
+			return
+		}
+		w.inflight <- pendingAck{m: m, id: t.ID, delivered: md.NumDelivered, f: f}
+		return
+	}
 	_, err = results.Create(ctx, taskKey(t.ID), rec)
+	w.settle(m, t.ID, md.NumDelivered, err)
+}
+
+// acker waits for each pipelined result's confirmation, in order, and
+// settles its task.
+func (w *Worker) acker(ctx context.Context) {
+	for p := range w.inflight {
+		var err error
+		select {
+		case <-p.f.Ok():
+		case err = <-p.f.Err():
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		w.settle(p.m, p.id, p.delivered, err)
+	}
+}
+
+// isKeyExists says whether a create failed because the key has a revision
+// already: code 10071 on one server, 10164 on a replicated stream.
+func isKeyExists(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.Is(err, jetstream.ErrKeyExists) || errors.As(err, &apiErr) &&
+		(apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
+}
+
+// settle finishes a task once its result's create has answered.
+func (w *Worker) settle(m jetstream.Msg, id int, delivered uint64, err error) {
 	switch {
-	case errors.Is(err, jetstream.ErrKeyExists):
+	case isKeyExists(err):
 		// Done before, by a worker whose ack never arrived. The first result
 		// stands; this one is counted and dropped.
 		w.Stats.Duplicates.Add(1)
-		w.event("dup", t.ID, md.NumDelivered)
+		w.event("dup", id, delivered)
 	case err != nil:
 		// Not recorded: hand it back so someone records it later.
-		_ = m.NakWithDelay(w.backoff(md.NumDelivered))
+		_ = m.NakWithDelay(w.backoff(delivered))
 		return
 	default:
 		w.Stats.Recorded.Add(1)
-		w.event("done", t.ID, md.NumDelivered)
+		w.event("done", id, delivered)
 	}
-	if w.DieAfter != nil && w.DieAfter(t, md.NumDelivered) {
+	if w.DieAfter != nil && w.DieAfter(Task{ID: id}, delivered) {
 		w.Exit() // done and recorded, never acked
 	}
 	// Ack last: only now may the server forget the task.
@@ -224,6 +292,9 @@ func (w *Worker) deadLetter(ctx context.Context, m jetstream.Msg, md *jetstream.
 }
 
 func (w *Worker) event(kind string, task int, delivered uint64) {
+	if w.Quiet && (kind == "start" || kind == "done") {
+		return
+	}
 	b, _ := json.Marshal(Event{Kind: kind, Worker: w.Name, Task: task, Delivered: delivered, At: time.Now().UnixNano()})
 	_ = w.JS.Conn().Publish(eventsSubject, b)
 }
