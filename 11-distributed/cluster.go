@@ -261,7 +261,9 @@ func RunFailover(ctx context.Context, c *Cluster, n, workers int) (FailoverRun, 
 			if ctx.Err() != nil {
 				return run, ctx.Err()
 			}
-			run.Retries++
+			if run.Retries++; run.Retries > 100 {
+				return run, fmt.Errorf("publishing task %d: gave up after 100 tries: %w", id, err)
+			}
 			time.Sleep(50 * time.Millisecond) // the cluster is electing; ask again shortly
 		}
 		if !killedAt.IsZero() && run.PubGap == 0 {

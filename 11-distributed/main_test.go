@@ -115,7 +115,7 @@ func TestWorkerKillLosesNothingAndRecordsOnce(t *testing.T) {
 	stored, err := Publish(ctx, js, sleepTasks(n, 20))
 	require.NoError(t, err)
 	require.Equal(t, n, stored)
-	out, err := WaitOutcomes(ctx, js, n, 30*time.Second)
+	out, err := WaitOutcomes(ctx, js, n, 15*time.Second)
 	require.NoError(t, err)
 	<-killed
 	<-kids[2].Done()
