@@ -168,14 +168,21 @@ func streamLeader(ctx context.Context, js jetstream.JetStream, stream string) (s
 	return info.Cluster.Leader, nil
 }
 
-// setupUntil retries SetupQueue while the cluster is still forming (it says
-// "insufficient resources" until all three servers have joined).
+// setupUntil empties the queue and then retries SetupQueue while the
+// cluster is still forming or busy (it answers "insufficient resources", or
+// not at all, until all three servers have joined). SetupQueue only creates
+// what is missing, so each try builds on the last.
 func setupUntil(ctx context.Context, js jetstream.JetStream, qc QueueConfig) error {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	defer cancel()
+	for _, s := range []string{taskStream, deadStream, "KV_" + resultsBucket, "KV_" + ledgerBucket} {
+		dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+		_ = js.DeleteStream(dctx, s) // absent is fine; one still there fails SetupQueue below
+		dcancel()
+	}
 	for {
-		actx, acancel := context.WithTimeout(ctx, 3*time.Second)
-		err := ResetQueue(actx, js, qc)
+		actx, acancel := context.WithTimeout(ctx, 5*time.Second)
+		err := SetupQueue(actx, js, qc)
 		acancel()
 		if err == nil {
 			return nil
@@ -241,7 +248,7 @@ func RunFailover(ctx context.Context, c *Cluster, n, workers int) (FailoverRun, 
 			}
 		})
 	}
-	var killedAt time.Time
+	var killedAt, failingSince time.Time
 	for id := 1; id <= n; id++ {
 		if id == n/3+1 {
 			if run.Killed, err = streamLeader(ctx, js, taskStream); err != nil {
@@ -256,13 +263,18 @@ func RunFailover(ctx context.Context, c *Cluster, n, workers int) (FailoverRun, 
 			_, err := js.Publish(pctx, taskSubject, t.encode(), jetstream.WithMsgID(fmt.Sprintf("task-%d", id)))
 			cancel()
 			if err == nil {
+				failingSince = time.Time{}
 				break
 			}
 			if ctx.Err() != nil {
 				return run, ctx.Err()
 			}
-			if run.Retries++; run.Retries > 100 {
-				return run, fmt.Errorf("publishing task %d: gave up after 100 tries: %w", id, err)
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+			}
+			run.Retries++
+			if time.Since(failingSince) > 15*time.Second {
+				return run, fmt.Errorf("publishing task %d: gave up after 15s of failures: %w", id, err)
 			}
 			time.Sleep(50 * time.Millisecond) // the cluster is electing; ask again shortly
 		}

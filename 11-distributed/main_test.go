@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -318,4 +319,23 @@ func TestParseTask(t *testing.T) {
 func TestPeakConcurrency(t *testing.T) {
 	recs := []Record{{Start: 0, End: 10}, {Start: 5, End: 15}, {Start: 10, End: 20}, {Start: 12, End: 13}}
 	assert.Equal(t, 3, peakConcurrency(recs))
+}
+
+// Sections 3 and 4 through the lesson itself, worker processes and all:
+// the duplicate is done twice and recorded once, and nothing is left in the
+// temporary directory.
+func TestLessonSections3And4(t *testing.T) {
+	t.Parallel()
+	before, err := filepath.Glob(filepath.Join(os.TempDir(), "gocourse-11-nats-*"))
+	require.NoError(t, err)
+	var out, errw bytes.Buffer
+	code := chapter.Run(t.Context(), []string{"-only", "3,4"}, &out, &errw)
+	require.Equal(t, 0, code, "stderr: %s", errw.String())
+	assert.Contains(t, out.String(), "at most 3 ran at once")
+	assert.Contains(t, out.String(), "10 acked, 5 refused, 10 kept")
+	assert.Contains(t, out.String(), "duplicate=true (not stored)")
+	assert.Contains(t, out.String(), "lost 0; done twice 1; extra records: ledger (Put) 1, results (Create) 0")
+	after, err := filepath.Glob(filepath.Join(os.TempDir(), "gocourse-11-nats-*"))
+	require.NoError(t, err)
+	assert.Subset(t, before, after, "the lesson left a server directory behind")
 }
