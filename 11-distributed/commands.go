@@ -48,7 +48,6 @@ type workerConfig struct {
 	batch      int
 	ledger     bool
 	dieAfter   int // die after recording this many tasks, before acking the last; 0 never
-	ackWait    time.Duration
 }
 
 var workerCfg workerConfig

@@ -48,6 +48,8 @@ func deadLetter(ctx context.Context, js jetstream.JetStream, m jetstream.Msg, de
 	return err
 }
 
+var _ = deadLetter // here for Handle to use
+
 // Handle handles one delivery of m: do does the work. maxDeliver is the
 // consumer's MaxDeliver.
 func Handle(ctx context.Context, js jetstream.JetStream, m jetstream.Msg, maxDeliver int, do func(payload []byte) error) error {
