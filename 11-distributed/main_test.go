@@ -339,3 +339,10 @@ func TestLessonSections3And4(t *testing.T) {
 	require.NoError(t, err)
 	assert.Subset(t, before, after, "the lesson left a server directory behind")
 }
+
+func TestRecordEncodeIsJSON(t *testing.T) {
+	r := Record{Task: 7, Worker: `w"1`, Delivered: 2, Result: -49, Start: 1, End: 2}
+	got, err := decodeRecord(r.encode())
+	require.NoError(t, err)
+	assert.Equal(t, r, got)
+}

@@ -165,7 +165,7 @@ func Publish(ctx context.Context, js jetstream.JetStream, tasks []Task) (stored 
 	return stored, first
 }
 
-const publishWindow = 1000
+const publishWindow = 2000
 
 // Outcome is what became of the tasks: the recorded results and the dead
 // letters.
