@@ -488,7 +488,7 @@ func fmtLatency(d time.Duration) string {
 }
 
 func showCost(ctx context.Context, w io.Writer) error {
-	c := CostConfig{Workers: 4, Tiny: 1000, CPU: 40, SpinMs: 2, Samples: 9}
+	c := CostConfig{Workers: 4, Tiny: 500, CPU: 40, SpinMs: 2, Samples: 5}
 	cl, err := warmup.takeR3(ctx)
 	if err != nil {
 		return err
