@@ -51,7 +51,7 @@ var chapter = &lesson.Lesson{
 			once(w)
 			return nil
 		}},
-		{Title: "Bounded buffer: sync.Cond and a channel", Run: func(ctx context.Context, w io.Writer) error {
+		{Title: "A bounded buffer, with sync.Cond and with a channel", Run: func(ctx context.Context, w io.Writer) error {
 			buffers(w)
 			return nil
 		}},

@@ -29,7 +29,7 @@ func TestLessonTellsTheStory(t *testing.T) {
 	}
 	lessontest.InOrder(t, s, "== 1. One bank, five protections ==", "4 workers × 300 random transfers",
 		"== 2. sync.Once ==", "loaded 1 time(s)", "all saw 1.08: true",
-		"== 3. Bounded buffer", "sync.Cond received 300 values, sum 45150 (want 45150)",
+		"== 3. A bounded buffer", "sync.Cond received 300 values, sum 45150 (want 45150)",
 		"channel   received 300 values, sum 45150 (want 45150)",
 		"== 4. Keep critical sections small ==", "lock held across the fetch: balance 324",
 		"only the add is locked: balance 324", "Broken on purpose", "Next: 03-deadlock")
@@ -54,7 +54,7 @@ func TestOnlyRunsThoseSections(t *testing.T) {
 		want, not []string
 	}{
 		{"2", []string{"== 2. sync.Once"}, []string{"== 1.", "== 3.", "== 4.", "Broken on purpose", "Next:"}},
-		{"3,1", []string{"== 3. Bounded", "== 1. One bank"}, []string{"== 2.", "== 4."}},
+		{"3,1", []string{"== 3. A bounded buffer", "== 1. One bank"}, []string{"== 2.", "== 4."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.only, func(t *testing.T) {
