@@ -165,32 +165,40 @@ func TestSameAccountTakesTurns(t *testing.T) {
 	}
 }
 
-// Two withdrawals of everything from one account, started together, again
-// and again: exactly one may succeed each time. A check and an update in
-// two critical sections leave a moment between them in which the other
-// withdrawal can pass the same check; the moment is short, so the test
-// keeps trying for a while (1s: a right answer always takes
-// that long, a wrong one fails within a few hundred tries).
+// Goroutines that take everything out of one account and put it back, over
+// and over, all at once: whoever's withdrawal succeeds holds the money until
+// it deposits it again, so the balance must never go below 0. A check and an
+// update in two critical sections leave a moment between them in which
+// another withdrawal passes the same check; the moment is short, so the test
+// keeps trying for a while (1s: a right answer always takes that long, a
+// wrong one has failed within a hundred thousand tries or so, on average).
 func TestWithdrawChecksAndTakesInOneSection(t *testing.T) {
+	const goroutines, amount = 4, 10
+	a := New([]int64{amount})
 	deadline := time.Now().Add(time.Second)
-	for tries := 1; time.Now().Before(deadline); tries++ {
-		a := New([]int64{10, 0})
-		var results [2]error
-		var wg sync.WaitGroup
-		gate := make(chan struct{})
-		for k := range 2 {
-			wg.Go(func() {
-				<-gate
-				results[k] = a.Withdraw(0, 10)
-			})
-		}
-		close(gate)
-		wg.Wait()
-		if results[0] == nil && results[1] == nil {
-			t.Errorf("two withdrawals of 10 from an account holding 10 both succeeded (try %d), leaving %d: "+
-				"are Withdraw's check and its update in one critical section?", tries, a.Balance(0))
-			return
-		}
+	var stop, overdrawn atomic.Bool
+	var tries atomic.Int64
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for !stop.Load() {
+				if tries.Add(1)%1000 == 0 && time.Now().After(deadline) {
+					stop.Store(true)
+				}
+				if a.Withdraw(0, amount) == nil {
+					if a.Balance(0) < 0 {
+						overdrawn.Store(true)
+						stop.Store(true)
+					}
+					a.Deposit(0, amount)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if overdrawn.Load() {
+		t.Errorf("two withdrawals of %d from an account holding %d both succeeded (after %d tries): "+
+			"are Withdraw's check and its update in one critical section?", amount, amount, tries.Load())
 	}
 }
 
