@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -229,13 +230,22 @@ func RunFailover(ctx context.Context, c *Cluster, n, workers int) (FailoverRun, 
 	wctx, stopWorkers := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var ws []*Worker
-	defer func() { stopWorkers(); wg.Wait() }()
+	var conns []*nats.Conn
+	// Stop the workers first, then close their connections: a connection
+	// closed under a running worker looks to it like a server gone for good.
+	defer func() {
+		stopWorkers()
+		wg.Wait()
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
 	for i := 1; i <= workers; i++ {
 		wnc, _, err := Connect(c.URL(), fmt.Sprintf("worker %d", i))
 		if err != nil {
 			return run, err
 		}
-		defer wnc.Close()
+		conns = append(conns, wnc)
 		wjs, err := jetstream.New(wnc)
 		if err != nil {
 			return run, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -178,7 +179,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		}
 		if errors.Is(err, jetstream.ErrMsgIteratorClosed) || nc.IsClosed() {
-			return fmt.Errorf("worker %s: lost the NATS server at %s and could not reconnect", w.Name, nc.Opts.Url)
+			return fmt.Errorf("worker %s: lost the NATS server at %s and could not reconnect", w.Name, serverNames(nc))
 		}
 		if err != nil {
 			continue // a missed heartbeat while reconnecting: the iterator goes on
@@ -331,4 +332,12 @@ func deadLetterFrom(m jetstream.Msg) DeadLetter {
 	h := m.Headers()
 	n, _ := strconv.Atoi(h.Get("Gocourse-Delivered"))
 	return DeadLetter{Payload: string(m.Data()), Reason: h.Get("Gocourse-Reason"), Delivered: n, Worker: h.Get("Gocourse-Worker")}
+}
+
+// serverNames is the URL or URLs a connection was made to.
+func serverNames(nc *nats.Conn) string {
+	if nc.Opts.Url != "" {
+		return nc.Opts.Url
+	}
+	return strings.Join(nc.Opts.Servers, ",")
 }
