@@ -50,7 +50,7 @@ var chapter = &lesson.Lesson{
 		{Title: "singleflight", Run: showSingleflight},
 		{Title: "net/http's server, configured", Run: showHTTPServer},
 	},
-	Next: "the end of the course's core: go back to any chapter's Exercises with `go run ./coach`.",
+	Next: "10-profiling, where a slow or stuck program is asked why, with the tools Go ships.",
 }
 
 func main() {
