@@ -82,15 +82,15 @@ func showAllocation(ctx context.Context, w io.Writer) error {
 		naive := func() { writeEventNaive(io.Discard, sampleEvent) }
 		pooled := func() { writeEventPooled(io.Discard, sampleEvent) }
 		n := scaled(20_000)
-		runtime.GC() // the allocs profile shows what was allocated up to the last GC
-		before := parseAllocs(readAllocs())
-		// Sample one allocation in 4 KiB instead of 512 KiB while the hot
-		// path runs, so a short run is enough for a profile.
+		// Sample one allocation in 4 KiB instead of 512 KiB, so a short run
+		// is enough for a profile.
 		prev := runtime.MemProfileRate
 		runtime.MemProfileRate = 4096
+		runtime.GC() // the allocs profile shows what was allocated up to the last GC
+		before := parseAllocs(readAllocs())
 		nsNaive := parallelNsPerOp(cfg.workers, n, naive)
-		runtime.MemProfileRate = prev
 		runtime.GC()
+		runtime.MemProfileRate = prev
 		site := topAllocSite(parseAllocs(readAllocs()), before)
 		if err := writeProfile("allocs", filepath.Join(dir, "allocs.pprof")); err != nil {
 			return err
@@ -119,7 +119,8 @@ func readAllocs() string {
 // parseAllocs reads records of the form
 // "inuse_objects: inuse_bytes [alloc_objects: alloc_bytes] @ pcs", each
 // followed by frame lines, into the bytes allocated so far per stack, and
-// the first function of this program on each stack.
+// the first function of this program on each stack. Stacks through
+// runtime/pprof (the profile being read) are left out.
 func parseAllocs(text string) map[string]allocRecord {
 	recs := map[string]allocRecord{}
 	var key string
@@ -134,6 +135,13 @@ func parseAllocs(text string) map[string]allocRecord {
 				key = line[strings.Index(line, " @ "):]
 				recs[key] = allocRecord{bytes: n}
 			}
+			continue
+		}
+		if _, ok := recs[key]; ok && strings.HasPrefix(line, "#") && strings.Contains(line, "runtime/pprof.") {
+			// Reading a profile allocates too; that is the measurement,
+			// not the program.
+			delete(recs, key)
+			key = ""
 			continue
 		}
 		if r, ok := recs[key]; ok && r.fn == "" && strings.HasPrefix(line, "#") {
@@ -158,7 +166,9 @@ type allocRecord struct {
 func topAllocSite(after, before map[string]allocRecord) string {
 	sum := map[string]int64{}
 	for k, r := range after {
-		if r.fn != "" {
+		// Reading and parsing the profile allocates too, and shows up in the
+		// next one: that is the measurement, not the program.
+		if r.fn != "" && r.fn != "main.readAllocs" && r.fn != "main.parseAllocs" {
 			sum[r.fn] += r.bytes - before[k].bytes
 		}
 	}
