@@ -56,7 +56,7 @@ var chapter = &lesson.Lesson{
 	Commands: []lesson.Command{
 		{Name: "serve", Summary: "a small HTTP server to profile live (net/http/pprof, flight recorder)", Flags: serveFlags, Run: serve},
 	},
-	Next: "the end of the course: take these tools to your own programs.",
+	Next: "11-distributed, where the work queue moves into a real broker and outgrows one machine.",
 }
 
 // main is lesson.Main with one more step: the children that sections
