@@ -153,8 +153,17 @@ func counterRole(args []string) int {
 		}
 		var wg sync.WaitGroup
 		var total atomic.Int64
+		// Both goroutines start counting together, so that their plain
+		// increments really interleave, even on a loaded machine where
+		// one could otherwise finish before the other began.
+		var ready sync.WaitGroup
+		ready.Add(2)
 		for range 2 {
-			wg.Go(func() { total.Add(count(func() { plainInc(q) })) })
+			wg.Go(func() {
+				ready.Done()
+				ready.Wait()
+				total.Add(count(func() { plainInc(q) }))
+			})
 		}
 		wg.Wait()
 		*mine = total.Load()

@@ -160,6 +160,13 @@ func fanInRole(ctx context.Context, role string, writers, perWriter int, closeWr
 	}
 	// Every child has exited. Does the reader see EOF?
 	var g got
+	if closeWriter {
+		// No write end is left open anywhere, so the reader must reach
+		// EOF: wait for it, however slow a loaded machine makes that.
+		// (Racing it against patience made the lesson's trap 2 fail under
+		// load: the timer fired before the reader was scheduled.)
+		patience = nil
+	}
 	select {
 	case g = <-done:
 		eof = g.err == io.EOF

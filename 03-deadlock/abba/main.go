@@ -8,9 +8,8 @@
 //
 //	fatal error: all goroutines are asleep - deadlock!
 //
-// and exit status 2. Build it without -race: the runtime skips that check in
-// any binary that links cgo, and -race needs cgo, so a race build just hangs
-// (golang/go#20588; see ../selectforever).
+// and exit status 2. Build it without -race: a race build links cgo, and the
+// runtime skips this check in cgo binaries (../selectforever), so it hangs.
 package main
 
 import (
