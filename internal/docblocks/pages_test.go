@@ -1,7 +1,6 @@
 package docblocks
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,11 +26,12 @@ func TestDocsMatchCode(t *testing.T) {
 	for _, p := range pages {
 		rel, _ := filepath.Rel(root, p)
 		t.Run(rel, func(t *testing.T) {
+			t.Parallel() // pages are independent; blocks within a page stay in order
 			_, blocks, err := ParseFile(p)
 			require.NoError(t, err)
 			for _, b := range blocks {
 				b.File = rel
-				got, err := Run(context.Background(), root, b)
+				got, err := Run(t.Context(), root, b)
 				if !assert.NoError(t, err) {
 					continue
 				}
