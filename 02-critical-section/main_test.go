@@ -69,7 +69,8 @@ func TestOnlyRunsThoseSections(t *testing.T) {
 }
 
 // The broken program really deadlocks, and the runtime says where. It is
-// built without -race: the race runtime switches the deadlock detector off.
+// built without -race: a -race binary links cgo, and the runtime skips its
+// "all goroutines are asleep" check in any binary that links cgo.
 func TestReentrantLockDeadlocks(t *testing.T) {
 	res, err := harness.Run(t.Context(), "./02-critical-section/reentrant",
 		harness.Options{Race: false, Timeout: 20 * time.Second})

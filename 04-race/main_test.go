@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,8 +84,15 @@ func TestRacyWithoutTheRaceDetector(t *testing.T) {
 	require.Equal(t, 0, res.ExitCode, res.String())
 	lost, ok := lostUpdates(res.Stdout)
 	require.True(t, ok, res.String())
-	assert.GreaterOrEqual(t, lost, 0)
-	assert.Less(t, lost, 400000)
+	// The report must add up: what the counter shows plus what was lost is
+	// every increment the goroutines made.
+	m := regexp.MustCompile(`counter = (\d+), want (\d+)`).FindStringSubmatch(res.Stdout)
+	require.NotNil(t, m, res.String())
+	counter, _ := strconv.Atoi(m[1])
+	want, _ := strconv.Atoi(m[2])
+	assert.Equal(t, 400000, want, "4 goroutines x 100000 increments")
+	assert.Equal(t, want, counter+lost, "counter + lost must be every increment made")
+	assert.Less(t, lost, 400000, "at least one goroutine's increments must land")
 	t.Logf("lost %d of 400000 updates", lost)
 }
 

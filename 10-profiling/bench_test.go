@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -78,7 +77,7 @@ func BenchmarkFlightRecorder(b *testing.B) {
 			cpu0 := cpuTime()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					req, _ := http.NewRequestWithContext(context.Background(), "GET", base+"/work?n=1", nil)
+					req, _ := http.NewRequestWithContext(b.Context(), "GET", base+"/work?n=1", nil)
 					resp, err := client.Do(req)
 					if err != nil {
 						b.Error(err)

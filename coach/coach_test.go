@@ -133,7 +133,7 @@ func TestFind(t *testing.T) {
 func TestListStatesAndNext(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first", "01-a/2-second", "01-a/3-third")
 	c, _, out := newFake(t, root)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	require.NoError(t, c.list(ctx, true))
 	assert.Contains(t, squash(out.String()), "→ 01.1 01-a/1-first not started")
@@ -156,7 +156,7 @@ func TestListStatesAndNext(t *testing.T) {
 func TestListRunsTestsOnlyForChangedFiles(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first")
 	c, ft, _ := newFake(t, root)
-	ctx := context.Background()
+	ctx := t.Context()
 	require.NoError(t, c.list(ctx, true)) // prepares the workspace, runs nothing
 	require.NoError(t, c.list(ctx, true)) // first look at the copy: one run
 	require.NoError(t, c.list(ctx, true)) // unchanged: no run
@@ -169,7 +169,7 @@ func TestListRunsTestsOnlyForChangedFiles(t *testing.T) {
 func TestProgressSurvivesARestart(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first", "01-a/2-second")
 	c, _, _ := newFake(t, root)
-	ctx := context.Background()
+	ctx := t.Context()
 	_, err := ensure(root, c.exs[0])
 	require.NoError(t, err)
 	solve(t, root, "01-a/1-first")
@@ -194,7 +194,7 @@ func TestDamagedProgressFileIsOneClearError(t *testing.T) {
 func TestResetRestoresTheStartingState(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first", "01-a/2-second")
 	c, _, out := newFake(t, root)
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, ex := range c.exs {
 		_, err := ensure(root, ex)
 		require.NoError(t, err)
@@ -230,7 +230,7 @@ func TestResetRestoresTheStartingState(t *testing.T) {
 func TestSolutionOpensOnlyAfterAPass(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first")
 	c, _, out := newFake(t, root)
-	ctx := context.Background()
+	ctx := t.Context()
 	err := c.solution(ctx, "01.1")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "01.1 does not pass yet")
@@ -274,7 +274,7 @@ func TestWatchFollowsTheLearner(t *testing.T) {
 		edits <- "01-a/1-first"
 		edits <- "01-a/2-second"
 	}()
-	require.NoError(t, c.watch(context.Background(), ""))
+	require.NoError(t, c.watch(t.Context(), ""))
 	<-fed
 	text := out.String()
 	assert.Contains(t, text, "✓ 01.1 passes")
@@ -301,7 +301,7 @@ func TestWatchRestartsWhenAFileChangesDuringACheck(t *testing.T) {
 		<-ctx.Done()
 		return ctx.Err()
 	}
-	require.NoError(t, c.watch(context.Background(), "01.1"))
+	require.NoError(t, c.watch(t.Context(), "01.1"))
 	text := out.String()
 	assert.Contains(t, text, "A file changed during the check: checking again.")
 	assert.Contains(t, text, "✓ 01.1 passes")
@@ -315,7 +315,7 @@ func TestWatchCtrlCDuringACheckRecordsNothing(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first")
 	c, ft, out := newFake(t, root)
 	ft.block = make(chan struct{}) // never closed: the check runs until stopped
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	c.waitChange = func(wctx context.Context, _ string) error {
 		cancel() // the learner presses Ctrl-C while the check runs
 		<-wctx.Done()
@@ -342,7 +342,7 @@ func TestWatchKeys(t *testing.T) {
 			keys <- k
 		}
 	}()
-	require.NoError(t, c.watch(context.Background(), "01.1"))
+	require.NoError(t, c.watch(t.Context(), "01.1"))
 	text := out.String()
 	assert.Contains(t, text, "✓ 01.1 passes")
 	assert.Contains(t, text, "Press n for 01.2, q to quit.")
@@ -368,7 +368,7 @@ func TestAfterMovesForward(t *testing.T) {
 func TestWatchStopsWhenCancelled(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first")
 	c, _, _ := newFake(t, root)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	calls := 0
 	c.waitChange = func(ctx context.Context, _ string) error {
 		calls++
@@ -418,14 +418,14 @@ func TestCheckRefusesWhatItCannotRun(t *testing.T) {
 	require.NoError(t, err)
 
 	write(t, filepath.Join(dir, "exercise.go"), "package x // SOLVED, and the tag is gone\n")
-	o, err := c.check(context.Background(), c.exs[0])
+	o, err := c.check(t.Context(), c.exs[0])
 	require.NoError(t, err)
 	assert.False(t, o.Passed)
 	assert.Contains(t, Explain(o), "//go:build coach")
 	assert.Zero(t, ft.runs)
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "exercise.go")))
-	_, err = c.check(context.Background(), c.exs[0])
+	_, err = c.check(t.Context(), c.exs[0])
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go run ./coach reset 01.1")
 }
@@ -435,12 +435,12 @@ func TestCheckRefusesWhatItCannotRun(t *testing.T) {
 func TestCheckExitStatus(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first")
 	c, _, _ := newFake(t, root)
-	err := c.dispatch(context.Background(), []string{"check", "01.1"})
+	err := c.dispatch(t.Context(), []string{"check", "01.1"})
 	assert.ErrorIs(t, err, errNotSolved)
 	assert.Equal(t, 1, exitCode(err))
-	assert.Equal(t, 2, exitCode(c.dispatch(context.Background(), []string{"bogus"})))
+	assert.Equal(t, 2, exitCode(c.dispatch(t.Context(), []string{"bogus"})))
 	solve(t, root, "01-a/1-first")
-	assert.Equal(t, 0, exitCode(c.dispatch(context.Background(), []string{"check", "01.1"})))
+	assert.Equal(t, 0, exitCode(c.dispatch(t.Context(), []string{"check", "01.1"})))
 }
 
 // Two coaches at once each save what they learned, and neither undoes the
@@ -495,7 +495,7 @@ func TestPollChangeNoticesAnEdit(t *testing.T) {
 	started := make(chan struct{})
 	go func() {
 		close(started)
-		done <- pollChange(context.Background(), dir)
+		done <- pollChange(t.Context(), dir)
 	}()
 	<-started
 	// The first fingerprint may be taken before or after this write; either
@@ -514,7 +514,7 @@ func TestPollChangeNoticesAnEdit(t *testing.T) {
 func TestDispatchErrors(t *testing.T) {
 	root := fakeRoot(t, "01-a/1-first")
 	c, _, _ := newFake(t, root)
-	ctx := context.Background()
+	ctx := t.Context()
 	tests := []struct {
 		args []string
 		want string
@@ -535,7 +535,7 @@ func TestDispatchErrors(t *testing.T) {
 
 func TestNoGoOnThePath(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := runTests(context.Background(), t.TempDir(), Exercise{}, t.TempDir())
+	_, err := runTests(t.Context(), t.TempDir(), Exercise{}, t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the go command is not on your PATH")
 }

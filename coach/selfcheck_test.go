@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,7 +139,7 @@ func TestSelfCheck(t *testing.T) {
 		t.Skip("the full self-check runs every exercise's tests: make selfcheck, or " + selfCheckEnv + "=1 go test -run TestSelfCheck ./coach")
 	}
 	root, exs := realExercises(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, ex := range exs {
 		t.Run(ex.ID, func(t *testing.T) {
 			t.Run("shipped", func(t *testing.T) {
@@ -189,7 +188,7 @@ func TestSelfCheckRunner(t *testing.T) {
 	}
 	root, exs := realExercises(t)
 	ex := exs[0]
-	ctx := context.Background()
+	ctx := t.Context()
 	t.Run("a copy without tests gets the shipped ones", func(t *testing.T) {
 		t.Parallel()
 		// solution/ holds the solved exercise.go and no test file.

@@ -1,7 +1,6 @@
 package docblocks
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -111,7 +110,7 @@ func TestRunAndReplace(t *testing.T) {
 	root := t.TempDir()
 	texts := make([]string, len(blocks))
 	for i, b := range blocks {
-		texts[i], err = Run(context.Background(), root, b)
+		texts[i], err = Run(t.Context(), root, b)
 		require.NoError(t, err)
 	}
 	assert.Equal(t, "b\na\n", texts[0])
@@ -129,14 +128,14 @@ func TestRunAndReplace(t *testing.T) {
 
 func TestRunReportsAWrongExitAndATimeout(t *testing.T) {
 	b := Block{File: "p.md", Line: 9, Command: "echo oops; exit 4", Timeout: 10e9}
-	out, err := Run(context.Background(), t.TempDir(), b)
+	out, err := Run(t.Context(), t.TempDir(), b)
 	require.Error(t, err)
 	assert.Equal(t, "oops\n", out)
 	assert.Contains(t, err.Error(), "p.md:9")
 	assert.Contains(t, err.Error(), "exited with status 4, the page expects 0")
 
 	b = Block{File: "p.md", Line: 9, Command: "sleep 5", Timeout: 100e6}
-	_, err = Run(context.Background(), t.TempDir(), b)
+	_, err = Run(t.Context(), t.TempDir(), b)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "did not finish within 100ms")
 }

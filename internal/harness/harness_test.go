@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -55,7 +54,7 @@ func TestRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Run(context.Background(), fixture, tt.opts)
+			res, err := Run(t.Context(), fixture, tt.opts)
 			require.NoError(t, err)
 			assert.Equal(t, tt.exit, res.ExitCode, res.String())
 			assert.Equal(t, tt.timedOut, res.TimedOut)
@@ -70,7 +69,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestTimeoutKillsTheWholeGroup(t *testing.T) {
-	res, err := Run(context.Background(), fixture, Options{Args: []string{"hang"}, Timeout: 2 * time.Second})
+	res, err := Run(t.Context(), fixture, Options{Args: []string{"hang"}, Timeout: 2 * time.Second})
 	require.NoError(t, err)
 	assert.True(t, res.TimedOut, res.String())
 	assert.Equal(t, -1, res.ExitCode)
@@ -105,9 +104,9 @@ func alive(pid int) bool {
 }
 
 func TestBuildOnceAndCleanup(t *testing.T) {
-	a, err := Build(context.Background(), fixture, false)
+	a, err := Build(t.Context(), fixture, false)
 	require.NoError(t, err)
-	b, err := Build(context.Background(), fixture, false)
+	b, err := Build(t.Context(), fixture, false)
 	require.NoError(t, err)
 	assert.Equal(t, a, b, "the same package is built once")
 	assert.FileExists(t, a)
@@ -129,7 +128,7 @@ func TestBuildAllThenCleanupAfter(t *testing.T) {
 }
 
 func TestBuildErrorIsClear(t *testing.T) {
-	_, err := Run(context.Background(), "./internal/harness/testdata/no-such-program", Options{})
+	_, err := Run(t.Context(), "./internal/harness/testdata/no-such-program", Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go build ./internal/harness/testdata/no-such-program")
 }
