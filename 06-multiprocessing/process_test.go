@@ -87,5 +87,9 @@ func TestCPUTimes(t *testing.T) {
 	assert.GreaterOrEqual(t, compute.user+compute.sys, 100*time.Millisecond)
 	assert.Greater(t, compute.user, compute.sys, "compute child")
 	assert.GreaterOrEqual(t, sys.user+sys.sys, 100*time.Millisecond)
-	assert.Greater(t, sys.sys, sys.user, "syscalls child")
+	// Zero-filling also spends user time (clearing the pages), and on a busy
+	// machine the split moves, so compare the two children's shares of
+	// system time rather than demand a majority.
+	share := func(c cpuReport) float64 { return float64(c.sys) / float64(c.user+c.sys) }
+	assert.Greater(t, share(sys), share(compute)+0.2, "system share: syscalls child %v, compute child %v", sys, compute)
 }
