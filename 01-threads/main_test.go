@@ -112,3 +112,7 @@ func TestMainExitsWithOneLineOnABadFlag(t *testing.T) {
 	assert.Equal(t, "01-threads: -workers must be between 1 and 1024, got 0\n", res.Stderr)
 	assert.Empty(t, res.Stdout)
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

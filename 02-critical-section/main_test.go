@@ -112,3 +112,7 @@ func TestCopiedLock(t *testing.T) {
 	assert.Contains(t, res.Stderr, "WARNING: DATA RACE")
 	assert.Contains(t, res.Stderr, "main.Hits.Inc()")
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

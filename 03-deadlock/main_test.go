@@ -92,3 +92,7 @@ func TestSectionThreeWithDetectors(t *testing.T) {
 	assert.Contains(t, out, "goroutineleak profile: 5 goroutines reported as leaked\n")
 	assert.NotContains(t, out, "== 1.")
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

@@ -302,3 +302,7 @@ func TestChildOutputParsers(t *testing.T) {
 	assert.Empty(t, firstFrameIn(crash, "/root/m", "04-race/racy"))
 	assert.Equal(t, "fatal error: concurrent map writes", firstLine(crash))
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

@@ -78,3 +78,7 @@ func TestProgramEndsByItself(t *testing.T) {
 	assert.Contains(t, res.Stdout, "== 5. The executor")
 	assert.Contains(t, res.Stdout, "\nNext: 06-multiprocessing")
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

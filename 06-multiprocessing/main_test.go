@@ -95,3 +95,7 @@ func TestUnknownRole(t *testing.T) {
 	assert.Equal(t, "06-multiprocessing: unknown role \"no-such-role\" in GOCOURSE_06_ROLE\n", errOut.String())
 	assert.Empty(t, out.String(), "the lesson did not run")
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

@@ -11,6 +11,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
@@ -113,3 +115,7 @@ func TestBadFlagExits2(t *testing.T) {
 	assert.Equal(t, "07-pool-server: serve: -workers must be between 1 and 100000, got 0\n", res.Stderr)
 	assert.Empty(t, res.Stdout)
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

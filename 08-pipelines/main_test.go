@@ -13,6 +13,8 @@ import (
 
 	"github.com/gocourse/concurrency/internal/harness"
 	"github.com/gocourse/concurrency/internal/lesson"
+
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
@@ -71,3 +73,7 @@ func TestLessonInterrupted(t *testing.T) {
 	assert.Equal(t, lesson.ExitInterrupted, code)
 	assert.Equal(t, "08-pipelines: interrupted\n", errw.String())
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

@@ -14,6 +14,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 // TestMain lets the test binary be its own helper, as the lesson is: a child
@@ -171,3 +173,7 @@ func TestBadFlagsAreOneLineAndExit2(t *testing.T) {
 		})
 	}
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

@@ -13,6 +13,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(harness.WithCleanup(m)) }
@@ -151,3 +153,7 @@ func TestEveryBankKeepsTheMoney(t *testing.T) {
 		})
 	}
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }

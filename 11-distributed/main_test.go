@@ -19,6 +19,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocourse/concurrency/internal/harness"
+
+	"github.com/gocourse/concurrency/internal/lesson/lessontest"
 )
 
 func TestMain(m *testing.M) {
@@ -346,3 +348,7 @@ func TestRecordEncodeIsJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, r, got)
 }
+
+// The page follows the lesson: the same sections, in the same order, in the
+// shape every chapter page has.
+func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }
