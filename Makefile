@@ -34,7 +34,9 @@ fmt-check:
 
 vet:
 	$(GO) vet $(PKGS)
-	$(GO) vet -tags coach ./exercises/...
+	@# wrong/ answers are left out: some are wrong in a way vet reports (a lost
+	@# cancel), and the self-check proves the coach rejects them for it.
+	$(GO) vet -tags coach $$($(GO) list -tags coach ./exercises/... | grep -v /wrong/)
 
 staticcheck:
 	$(GO) tool staticcheck $(PKGS)

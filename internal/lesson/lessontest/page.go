@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,9 +11,6 @@ import (
 	"github.com/gocourse/concurrency/internal/harness"
 	"github.com/gocourse/concurrency/internal/lesson"
 )
-
-// numbered matches a page's numbered section heading, "## 3. Title".
-var numbered = regexp.MustCompile(`^## (\d+)\. (.+)$`)
 
 // Page checks that docs/NAME.md has the shape every chapter page has: the
 // headings "The idea" and "Walk-through", then one "## N. Title" for each of
