@@ -163,17 +163,27 @@ const connectTimeout = 2 * time.Second
 // one error line that says what to do.
 func Connect(url, name string) (nc *nats.Conn, closed <-chan struct{}, err error) {
 	done := make(chan struct{})
-	nc, err = nats.Connect(url,
-		nats.Name(name),
-		nats.Timeout(connectTimeout),
-		// A server that goes away mid-run: try again for a few seconds (a
-		// restarted server or another node of a cluster takes over), then give
-		// up and say so rather than hang.
-		nats.MaxReconnects(20),
-		nats.ReconnectWait(250*time.Millisecond),
-		nats.ClosedHandler(func(*nats.Conn) { close(done) }),
-		nats.NoCallbacksAfterClientClose(),
-	)
+	// The first connection gets three tries: on a machine busy enough, the
+	// handshake with a server that has only just started can miss the
+	// timeout once. A URL where nothing listens is refused at once, so it
+	// still fails in well under a second.
+	for try := 1; ; try++ {
+		nc, err = nats.Connect(url,
+			nats.Name(name),
+			nats.Timeout(connectTimeout),
+			// A server that goes away mid-run: try again for a few seconds (a
+			// restarted server or another node of a cluster takes over), then
+			// give up and say so rather than hang.
+			nats.MaxReconnects(20),
+			nats.ReconnectWait(250*time.Millisecond),
+			nats.ClosedHandler(func(*nats.Conn) { close(done) }),
+			nats.NoCallbacksAfterClientClose(),
+		)
+		if err == nil || try == 3 || !(errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout)) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		if errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout) {
 			return nil, nil, fmt.Errorf("cannot reach a NATS server at %s: %w (is one running? leave out -nats to use an embedded one)", url, err)

@@ -105,7 +105,10 @@ func drawBar(row []cell, s Span, total time.Duration, width int) {
 	// another ends starts in the column after it, not on top of its ']'.
 	from := int((int64(s.Start)*int64(width) + int64(total)/2) / int64(total))
 	to := int((int64(s.End)*int64(width) + int64(total)/2) / int64(total))
-	from = min(from, width-1)
+	// A span that began before the drawing's start (another goroutine can
+	// read the clock just before the recorder fixes its origin) is drawn
+	// from the first column.
+	from = max(min(from, width-1), 0)
 	to = max(to, from+1)
 	to = min(to, width)
 	n := to - from

@@ -48,6 +48,12 @@ func TestRenderTable(t *testing.T) {
 			want:  "   0    100ms\na |[x=======]|\nb |     |    |\n",
 		},
 		{
+			name:  "a span that began before the drawing starts at its first column",
+			spans: []Span{{Lane: "a", Label: "x", Start: -2 * ms, End: 4 * ms}, {Lane: "b", Label: "y", Start: 0, End: 8 * ms}},
+			opts:  Options{Width: 8, Style: ASCII},
+			want:  "   0    8ms\na |[x=]    |\nb |[y=====]|\n",
+		},
+		{
 			name:  "fixed lane order",
 			spans: []Span{{Lane: "a", Label: "x", Start: 0, End: 4 * ms}, {Lane: "b", Label: "y", Start: 0, End: 4 * ms}},
 			opts:  Options{Width: 4, Style: ASCII, Lanes: []string{"b"}},
