@@ -52,6 +52,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -99,6 +100,18 @@ type Lesson struct {
 	// spans sections: building the broken-on-purpose children in parallel
 	// before, removing them after, a trace, a check that nothing leaked.
 	Around func(ctx context.Context, w io.Writer, sections []int, run func() error) error
+
+	// runs holds one mutex per flag set: "" for the sections, a command's
+	// full name for each command. See Run.
+	runs sync.Map
+}
+
+// hold locks the flag set path for one run and returns its unlock.
+func (l *Lesson) hold(path string) func() {
+	m, _ := l.runs.LoadOrStore(path, new(sync.Mutex))
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // Main runs the lesson with the process's arguments and standard streams and
@@ -117,6 +130,14 @@ const ExitInterrupted = 130
 // Run parses args, runs the sections (or the command args name), and returns
 // the exit status: 0, 1 for an error, 2 for a usage error, 130 when ctx was
 // cancelled. It is Main without the process around it, for tests.
+//
+// Chapters bind their flags to package variables, as programs using the
+// flag package do, so two runs that parse the same flags must not overlap:
+// one would read the other's -nats or -workers half way through. Run
+// therefore holds a lock for the flag set it parses, from parsing to the
+// end of the run: the sections' flags, or one command's. Tests may call Run
+// from parallel tests; runs of the same sections (or the same command) take
+// turns, while a server command and a client command still run at once.
 func (l *Lesson) Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range l.Commands {
@@ -129,6 +150,7 @@ func (l *Lesson) Run(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		return l.fail(stderr, 2, fmt.Errorf("unexpected argument %q (all options are flags; see -h)", args[0]))
 	}
+	defer l.hold("")()
 	f := NewFlags(l.Name, l.Title)
 	only := f.String("only", "", "run only these `sections`, comma-separated, such as 1,3")
 	if l.Flags != nil {
@@ -194,6 +216,7 @@ func (l *Lesson) runCommandAt(ctx context.Context, path string, c Command, args 
 		}
 		return l.fail(stderr, 2, fmt.Errorf("%s: unknown command %q (commands: %s; see -h)", path, args[0], names(c.Commands)))
 	}
+	defer l.hold(path)()
 	f := NewFlags(l.Name+" "+path, c.Summary)
 	if c.Flags != nil {
 		c.Flags(f)

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,4 +250,61 @@ func TestFlagsRanges(t *testing.T) {
 	assert.Equal(t, "usage: go run ./01-threads/nojoin\n\nBroken on purpose.\n", help.String())
 	assert.EqualError(t, NewFlags("01-threads/nojoin", "").Parse([]string{"now"}, io.Discard),
 		`unexpected argument "now" (all options are flags; see -h)`)
+}
+
+// Runs of the same lesson take turns, because its flags live in package
+// variables: eight parallel runs, each with its own -v, each see their own
+// value from the start of their section to its end. Without the lock the
+// race detector reports the flag variable, and a run prints another's value.
+func TestParallelRunsTakeTurns(t *testing.T) {
+	var v string // the flag's variable, shared as a chapter's cfg is
+	l := &Lesson{
+		Name:  "99-turns",
+		Flags: func(f *Flags) { f.StringVar(&v, "v", "", "a value") },
+		Sections: []Section{{Title: "Echo", Run: func(_ context.Context, w io.Writer) error {
+			first := v
+			for range 100 {
+				runtime.Gosched() // let another run parse its flags, if it can
+			}
+			fmt.Fprintf(w, "%s %s\n", first, v)
+			return nil
+		}}},
+	}
+	var wg sync.WaitGroup
+	outs := make([]strings.Builder, 8)
+	for i := range outs {
+		wg.Go(func() {
+			assert.Equal(t, 0, l.Run(t.Context(), []string{"-v", strconv.Itoa(i)}, &outs[i], io.Discard))
+		})
+	}
+	wg.Wait()
+	for i := range outs {
+		assert.Contains(t, outs[i].String(), fmt.Sprintf("%d %d\n", i, i))
+	}
+}
+
+// A command holds only its own lock: a server command that runs until
+// cancelled does not keep a client command, or the sections, from running.
+func TestCommandsRunBesideEachOther(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	serving := make(chan struct{})
+	l := &Lesson{
+		Name:     "99-serve",
+		Sections: []Section{{Title: "One", Run: func(context.Context, io.Writer) error { return nil }}},
+		Commands: []Command{
+			{Name: "serve", Run: func(ctx context.Context, _ io.Writer) error {
+				close(serving)
+				<-ctx.Done()
+				return nil
+			}},
+			{Name: "call", Run: func(context.Context, io.Writer) error { return nil }},
+		},
+	}
+	done := make(chan int, 1)
+	go func() { done <- l.Run(ctx, []string{"serve"}, io.Discard, io.Discard) }()
+	<-serving
+	assert.Equal(t, 0, l.Run(t.Context(), []string{"call"}, io.Discard, io.Discard))
+	assert.Equal(t, 0, l.Run(t.Context(), nil, io.Discard, io.Discard))
+	cancel()
+	assert.Equal(t, ExitInterrupted, <-done)
 }
