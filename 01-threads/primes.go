@@ -109,14 +109,16 @@ func showSplit(w io.Writer, limit, k int, width int) {
 		s     split
 		got   int
 		took  time.Duration
+		cpu   time.Duration // CPU time the process used meanwhile
 		spans []timeline.Span
 	}
 	var runs []run
 	for _, s := range []split{ranges, blocks} {
 		var rec timeline.Recorder
-		start := time.Now()
+		cpu0, start := cpuTime(), time.Now()
 		got := countSplit(limit, k, s, &rec)
-		runs = append(runs, run{s, got, time.Since(start), rec.Spans()})
+		took, cpu := time.Since(start), cpuTime()-cpu0
+		runs = append(runs, run{s, got, took, cpu, rec.Spans()})
 	}
 
 	lanes := make([]string, k)
@@ -127,8 +129,16 @@ func showSplit(w io.Writer, limit, k int, width int) {
 	fmt.Fprintf(w, "1 goroutine:  %d primes below %d in %s\n", want, limit, seqTime.Round(time.Millisecond))
 	timeline.Render(w, seq.Spans(), timeline.Options{Width: width, Total: seqTime})
 	for _, r := range runs {
-		fmt.Fprintf(w, "%d goroutines, split by %s: %d primes in %s, %.2fx\n",
+		fmt.Fprintf(w, "%d goroutines, split by %s: %d primes in %s, %.2fx",
 			k, r.s, r.got, r.took.Round(time.Millisecond), seqTime.Seconds()/r.took.Seconds())
+		if r.cpu > 0 {
+			// The speed-up compares two runs, and a busy machine can slow
+			// either; the cores busy during this one run cannot exceed
+			// the processors Go was allowed (GOMAXPROCS), however loaded
+			// the machine is.
+			fmt.Fprintf(w, ", %.2f cores busy", r.cpu.Seconds()/r.took.Seconds())
+		}
+		fmt.Fprintln(w)
 		timeline.Render(w, r.spans, opts)
 	}
 	fmt.Fprintln(w, "(times vary from run to run; the counts must not)")

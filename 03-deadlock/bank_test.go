@@ -19,7 +19,7 @@ func TestTransferOrderedNeverDeadlocks(t *testing.T) {
 		goroutines int
 		transfers  int
 	}{
-		{"two accounts, opposite directions", 2, 2, 2000},
+		{"two accounts, opposite directions", 2, 2, 20000},
 		{"two accounts, many goroutines", 2, 8, 500},
 		{"five accounts, random pairs", 5, 8, 500},
 	}
@@ -29,9 +29,14 @@ func TestTransferOrderedNeverDeadlocks(t *testing.T) {
 			for i := range accounts {
 				accounts[i] = NewAccount(i+1, 100)
 			}
+			// All goroutines start at once: on a loaded machine, one started
+			// late could otherwise do its transfers after the others have
+			// finished, and an ordering bug would go unseen.
+			start := make(chan struct{})
 			var wg sync.WaitGroup
 			for g := range tt.goroutines {
 				wg.Go(func() {
+					<-start
 					r := rand.New(rand.NewPCG(uint64(g), 1))
 					for k := range tt.transfers {
 						// Even goroutines go 1->2, odd ones 2->1: the ABBA pattern.
@@ -44,6 +49,7 @@ func TestTransferOrderedNeverDeadlocks(t *testing.T) {
 					}
 				})
 			}
+			close(start)
 			wg.Wait()
 			assert.Equal(t, int64(100*tt.accounts), Total(accounts), "money was made or lost")
 		})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -132,7 +133,8 @@ func BenchmarkPipeline(b *testing.B) {
 }
 
 // BenchmarkFanOut runs 64 CPU-bound jobs (about 100 µs each) per op,
-// serially and over 2 workers, out of order and in order.
+// serially and over 2 workers, out of order and in order, and with every
+// hand-off unbuffered.
 func BenchmarkFanOut(b *testing.B) {
 	jobs := jobSeeds(64)
 	want := serial(jobs, fanRounds)
@@ -141,10 +143,15 @@ func BenchmarkFanOut(b *testing.B) {
 			serial(jobs, fanRounds)
 		}
 	})
-	for _, workers := range []int{2, runtime.GOMAXPROCS(0)} {
-		if workers == 2 && runtime.GOMAXPROCS(0) == 2 {
-			workers = 2 // measured once below
+	b.Run("workers-2-unbuffered", func(b *testing.B) {
+		for b.Loop() {
+			got := collect(fanOutBuffered(b.Context(), jobs, fanRounds, 2, 0), len(jobs))
+			if got[len(got)-1] != want[len(want)-1] {
+				b.Fatal("wrong answer")
+			}
 		}
+	})
+	for _, workers := range []int{2, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers-%d", workers), func(b *testing.B) {
 			for b.Loop() {
 				got := collect(fanOut(b.Context(), jobs, fanRounds, workers), len(jobs))
@@ -291,21 +298,29 @@ func BenchmarkFloorBatch256(b *testing.B) {
 
 // BenchmarkFloorFanOut2 reports serial/fanout: how many times faster 2
 // workers are than the serial loop on the same 64 jobs (the floor: at
-// least 1.8 on 2 cores).
+// least 1.8 on 2 cores), with fanOut's slot per worker and, for contrast,
+// with every hand-off unbuffered.
 func BenchmarkFloorFanOut2(b *testing.B) {
 	jobs := jobSeeds(64)
-	var ser, fan time.Duration
-	for b.Loop() {
-		start := time.Now()
-		want := serial(jobs, fanRounds)
-		mid := time.Now()
-		got := collect(fanOut(b.Context(), jobs, fanRounds, 2), len(jobs))
-		end := time.Now()
-		if got[0] != want[0] {
-			b.Fatal("wrong answer")
-		}
-		ser += mid.Sub(start)
-		fan += end.Sub(mid)
+	for _, c := range []struct {
+		name string
+		buf  int
+	}{{"buffered", 2}, {"unbuffered", 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			var ser, fan time.Duration
+			for b.Loop() {
+				start := time.Now()
+				want := serial(jobs, fanRounds)
+				mid := time.Now()
+				got := collect(fanOutBuffered(b.Context(), jobs, fanRounds, 2, c.buf), len(jobs))
+				end := time.Now()
+				if !slices.Equal(got, want) {
+					b.Fatal("wrong answer")
+				}
+				ser += mid.Sub(start)
+				fan += end.Sub(mid)
+			}
+			b.ReportMetric(float64(ser)/float64(fan), "serial/fanout")
+		})
 	}
-	b.ReportMetric(float64(ser)/float64(fan), "serial/fanout")
 }

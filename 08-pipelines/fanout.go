@@ -41,8 +41,22 @@ func serial(jobs []uint64, rounds int) []uint64 {
 // one results channel (fan-in). Results arrive in the order they finish,
 // not the order of the input. The results channel is closed by the one
 // goroutine that knows when every worker is done: it waits on them.
+//
+// Both channels hold one value per worker. Unbuffered, every hand-off is a
+// meeting: a worker that finishes a job waits for the collector to take its
+// answer and then for the dispatcher to hand it the next job, and on 2 cores
+// those two goroutines are often queued behind the other worker's job. With
+// a slot per worker the next job is already waiting and the answer can be
+// left behind; the buffers stay bounded, so a slow collector still stops
+// the workers. BenchmarkFloorFanOut2 measures the difference.
 func fanOut(ctx context.Context, jobs []uint64, rounds, workers int) <-chan result {
-	in := make(chan result)
+	return fanOutBuffered(ctx, jobs, rounds, workers, workers)
+}
+
+// fanOutBuffered is fanOut with buf slots in each channel; 0 makes every
+// hand-off a meeting.
+func fanOutBuffered(ctx context.Context, jobs []uint64, rounds, workers, buf int) <-chan result {
+	in := make(chan result, buf)
 	go func() {
 		defer close(in)
 		for i, j := range jobs {
@@ -51,7 +65,7 @@ func fanOut(ctx context.Context, jobs []uint64, rounds, workers int) <-chan resu
 			}
 		}
 	}()
-	out := make(chan result)
+	out := make(chan result, buf)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -87,7 +101,7 @@ func collect(results <-chan result, n int) []uint64 {
 // maxHeld reports the most results that ever waited in the buffer.
 func ordered(ctx context.Context, jobs []uint64, rounds, workers, window int) (out <-chan uint64, maxHeld func() int) {
 	tokens := make(chan struct{}, window)
-	in := make(chan result)
+	in := make(chan result, workers) // a slot per worker, as in fanOut
 	go func() {
 		defer close(in)
 		for i, j := range jobs {
@@ -96,7 +110,7 @@ func ordered(ctx context.Context, jobs []uint64, rounds, workers, window int) (o
 			}
 		}
 	}()
-	done := make(chan result)
+	done := make(chan result, workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {

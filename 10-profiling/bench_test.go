@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -55,42 +56,54 @@ func BenchmarkLogLine(b *testing.B) {
 
 // BenchmarkFlightRecorder is the server's throughput with the flight
 // recorder off and on: the price of always having the last seconds of trace.
+// Two request sizes: n=1 hashes one 16 KiB buffer, so the request is mostly
+// HTTP over loopback, the worst case for a tracer (every read, write and
+// goroutine hand-off is an event, and little else happens); n=10 is the
+// request the serve command suggests, with ten times the work between the
+// same events.
 func BenchmarkFlightRecorder(b *testing.B) {
-	for _, on := range []bool{false, true} {
-		name := "recorder=off"
-		if on {
-			name = "recorder=on"
+	for _, n := range []int{1, 10} {
+		for _, on := range []bool{false, true} {
+			name := fmt.Sprintf("n=%d/recorder=off", n)
+			if on {
+				name = fmt.Sprintf("n=%d/recorder=on", n)
+			}
+			b.Run(name, func(b *testing.B) { benchServer(b, on, n) })
 		}
-		b.Run(name, func(b *testing.B) {
-			s, err := newProfServer(serverOptions{flight: on, dir: b.TempDir()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			base, stop, err := s.listen()
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer stop()
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-			defer client.CloseIdleConnections()
-			b.SetParallelism(4)
-			cpu0 := cpuTime()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					req, _ := http.NewRequestWithContext(b.Context(), "GET", base+"/work?n=1", nil)
-					resp, err := client.Do(req)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-			})
-			// CPU time this process used (client and server both) per
-			// request: less moved than wall time by what else the machine
-			// runs, since time spent waiting for a core is not counted.
-			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
-		})
 	}
+}
+
+// benchServer sends /work?n=N requests from 4 goroutines per processor to a
+// fresh server, with or without its flight recorder.
+func benchServer(b *testing.B, flight bool, n int) {
+	s, err := newProfServer(serverOptions{flight: flight, dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base, stop, err := s.listen()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	defer client.CloseIdleConnections()
+	url := fmt.Sprintf("%s/work?n=%d", base, n)
+	b.SetParallelism(4)
+	cpu0 := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequestWithContext(b.Context(), "GET", url, nil)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+	// CPU time this process used (client and server both) per request: less
+	// moved than wall time by what else the machine runs, since time spent
+	// waiting for a core is not counted.
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
