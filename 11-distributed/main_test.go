@@ -352,3 +352,33 @@ func TestRecordEncodeIsJSON(t *testing.T) {
 // The page follows the lesson: the same sections, in the same order, in the
 // shape every chapter page has.
 func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }
+
+// Publish keeps at most publishWindow acks outstanding in a ring: counts on
+// both sides of the window's size, and the same tasks again, all stored
+// once.
+func TestPublishAcrossTheWindow(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	js := connectJS(t, b.URL())
+	ctx := t.Context()
+	require.NoError(t, SetupQueue(ctx, js, QueueConfig{Storage: jetstream.MemoryStorage}))
+	next := 1
+	for _, n := range []int{0, 1, publishWindow - 1, publishWindow, publishWindow + 1, 2*publishWindow + 3} {
+		tasks := make([]Task, n)
+		for i := range tasks {
+			tasks[i] = Task{ID: next, Op: OpSquare, N: i}
+			next++
+		}
+		stored, err := Publish(ctx, js, tasks)
+		require.NoError(t, err)
+		assert.Equal(t, n, stored, "%d new tasks", n)
+		again, err := Publish(ctx, js, tasks)
+		require.NoError(t, err)
+		assert.Zero(t, again, "%d tasks published again are duplicates, stored once", n)
+	}
+	s, err := js.Stream(ctx, taskStream)
+	require.NoError(t, err)
+	info, err := s.Info(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(next-1), info.State.Msgs)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -133,33 +132,52 @@ func taskKey(id int) string { return "task." + strconv.Itoa(id) }
 // producer retrying after a lost ack) stores it once. It returns how many
 // the stream stored, and the first error.
 //
-// It publishes without waiting for each ack, but at most publishWindow at a
-// time: the client's own bound on acks in flight (PublishAsync stalls past
-// 4000 by default), the producer's side of backpressure.
+// It publishes without waiting for each ack, but keeps at most
+// publishWindow acks outstanding: before each publish past that, it waits
+// for the oldest one. That is the client's own bound on acks in flight
+// (PublishAsync stalls past 4000 by default), the producer's side of
+// backpressure, and a sliding window never stops publishing to wait for a
+// whole batch of acks.
 func Publish(ctx context.Context, js jetstream.JetStream, tasks []Task) (stored int, err error) {
+	type sent struct {
+		id int
+		f  jetstream.PubAckFuture
+	}
 	var first error
-	for chunk := range slices.Chunk(tasks, publishWindow) {
-		futures := make([]jetstream.PubAckFuture, 0, len(chunk))
-		for _, t := range chunk {
-			f, err := js.PublishAsync(taskSubject, t.encode(), jetstream.WithMsgID("task-"+strconv.Itoa(t.ID)))
-			if err != nil {
-				return stored, fmt.Errorf("publishing task %d: %w", t.ID, err)
+	settle := func(s sent) error {
+		select {
+		case ack := <-s.f.Ok():
+			if !ack.Duplicate {
+				stored++
 			}
-			futures = append(futures, f)
+		case err := <-s.f.Err():
+			if first == nil {
+				first = fmt.Errorf("publishing task %d: %w", s.id, err)
+			}
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		for i, f := range futures {
-			select {
-			case ack := <-f.Ok():
-				if !ack.Duplicate {
-					stored++
-				}
-			case err := <-f.Err():
-				if first == nil {
-					first = fmt.Errorf("publishing task %d: %w", chunk[i].ID, err)
-				}
-			case <-ctx.Done():
-				return stored, ctx.Err()
+		return nil
+	}
+	// A ring of the outstanding acks: task i's slot is i % len(ring), and
+	// before reusing a slot, its previous task's ack is awaited.
+	ring := make([]sent, min(len(tasks), publishWindow))
+	for i, t := range tasks {
+		slot := i % len(ring)
+		if i >= len(ring) {
+			if err := settle(ring[slot]); err != nil {
+				return stored, err
 			}
+		}
+		f, err := js.PublishAsync(taskSubject, t.encode(), jetstream.WithMsgID("task-"+strconv.Itoa(t.ID)))
+		if err != nil {
+			return stored, fmt.Errorf("publishing task %d: %w", t.ID, err)
+		}
+		ring[slot] = sent{t.ID, f}
+	}
+	for i := len(tasks) - len(ring); i < len(tasks); i++ {
+		if err := settle(ring[i%len(ring)]); err != nil {
+			return stored, err
 		}
 	}
 	return stored, first
