@@ -106,29 +106,36 @@ func BenchmarkGenerator(b *testing.B) {
 
 const pipeItems = 1 << 16
 
-// BenchmarkPipeline runs pipeItems tiny items through the generate, mix,
-// sum pipeline per op, unbatched and batched, against the plain loop.
+// BenchmarkPipeline runs pipeItems items through the generate, mix, sum
+// pipeline per op, unbatched and batched, against the plain loop, for the
+// tiny item (one round of mix) and the small one (eight).
 func BenchmarkPipeline(b *testing.B) {
-	want := sumLoop(pipeItems)
-	ways := []struct {
-		name string
-		sum  func() uint64
-	}{
-		{"loop", func() uint64 { return sumLoop(pipeItems) }},
-		{"unbatched", func() uint64 { return sumPipeline(pipeItems) }},
-		{"batch-64", func() uint64 { return sumBatched(pipeItems, 64) }},
-		{"batch-256", func() uint64 { return sumBatched(pipeItems, 256) }},
-		{"batch-1024", func() uint64 { return sumBatched(pipeItems, 1024) }},
-	}
-	for _, w := range ways {
-		b.Run(w.name, func(b *testing.B) {
-			for b.Loop() {
-				if w.sum() != want {
-					b.Fatal("wrong sum")
+	for _, item := range []struct {
+		name   string
+		rounds int
+	}{{"tiny", tinyRounds}, {"small", smallRounds}} {
+		r := item.rounds
+		want := sumLoop(pipeItems, r)
+		ways := []struct {
+			name string
+			sum  func() uint64
+		}{
+			{"loop", func() uint64 { return sumLoop(pipeItems, r) }},
+			{"unbatched", func() uint64 { return sumPipeline(pipeItems, r) }},
+			{"batch-64", func() uint64 { return sumBatched(pipeItems, 64, r) }},
+			{"batch-256", func() uint64 { return sumBatched(pipeItems, 256, r) }},
+			{"batch-1024", func() uint64 { return sumBatched(pipeItems, 1024, r) }},
+		}
+		for _, w := range ways {
+			b.Run(item.name+"/"+w.name, func(b *testing.B) {
+				for b.Loop() {
+					if w.sum() != want {
+						b.Fatal("wrong sum")
+					}
 				}
-			}
-			perItem(b, pipeItems)
-		})
+				perItem(b, pipeItems)
+			})
+		}
 	}
 }
 
@@ -270,29 +277,38 @@ func perItem(b *testing.B, n int) {
 
 // BenchmarkFloorBatch256 reports batch256/loop: the batched pipeline's cost
 // per item as a multiple of the plain loop's (the floor: at most 2), in
-// wall-clock time and in CPU time (user + system, all threads). On a
-// machine where other processes compete for the cores, the wall-clock
-// ratio includes the pipeline's waits for a core at each wake-up; the CPU
-// ratio is the work done.
+// wall-clock time and in CPU time (user + system, all threads), for the
+// tiny item and the small one. On a machine where other processes compete
+// for the cores, the wall-clock ratio includes the pipeline's waits for a
+// core at each wake-up; the CPU ratio is the work done, including the
+// runtime's own (waking a parked goroutine, spinning for work).
 func BenchmarkFloorBatch256(b *testing.B) {
-	var loop, batched, loopCPU, batchedCPU time.Duration
-	for b.Loop() {
-		c0, start := cpuTime(), time.Now()
-		s1 := sumLoop(pipeItems)
-		c1, mid := cpuTime(), time.Now()
-		s2 := sumBatched(pipeItems, 256)
-		c2, end := cpuTime(), time.Now()
-		if s1 != s2 {
-			b.Fatal("sums differ")
-		}
-		loop += mid.Sub(start)
-		batched += end.Sub(mid)
-		loopCPU += c1 - c0
-		batchedCPU += c2 - c1
-	}
-	b.ReportMetric(float64(batched)/float64(loop), "batch256/loop")
-	if loopCPU > 0 {
-		b.ReportMetric(float64(batchedCPU)/float64(loopCPU), "cpu-batch256/loop")
+	for _, item := range []struct {
+		name   string
+		rounds int
+	}{{"tiny", tinyRounds}, {"small", smallRounds}} {
+		b.Run(item.name, func(b *testing.B) {
+			var loop, batched, loopCPU, batchedCPU time.Duration
+			for b.Loop() {
+				c0, start := cpuTime(), time.Now()
+				s1 := sumLoop(pipeItems, item.rounds)
+				c1, mid := cpuTime(), time.Now()
+				s2 := sumBatched(pipeItems, 256, item.rounds)
+				c2, end := cpuTime(), time.Now()
+				if s1 != s2 {
+					b.Fatal("sums differ")
+				}
+				loop += mid.Sub(start)
+				batched += end.Sub(mid)
+				loopCPU += c1 - c0
+				batchedCPU += c2 - c1
+			}
+			b.ReportMetric(float64(loop.Nanoseconds())/float64(b.N*pipeItems), "loop-ns/item")
+			b.ReportMetric(float64(batched)/float64(loop), "batch256/loop")
+			if loopCPU > 0 {
+				b.ReportMetric(float64(batchedCPU)/float64(loopCPU), "cpu-batch256/loop")
+			}
+		})
 	}
 }
 

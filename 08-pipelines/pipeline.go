@@ -229,18 +229,24 @@ func mix(x uint64) uint64 {
 	return x
 }
 
-// sumLoop is the tiny-item work as a plain loop: no goroutines, no channels.
-func sumLoop(n int) uint64 {
+// The batching measurements use two sizes of item: a tiny one, one round of
+// mix (about a nanosecond), and a small one, eight rounds (about ten).
+// Neither is worth a channel operation of its own.
+const tinyRounds, smallRounds = 1, 8
+
+// sumLoop is the item work as a plain loop: no goroutines, no channels.
+// Each item i costs rounds rounds of mix.
+func sumLoop(n, rounds int) uint64 {
 	var s uint64
 	for i := range n {
-		s += mix(uint64(i))
+		s += crunch(uint64(i), rounds)
 	}
 	return s
 }
 
 // sumPipeline does the same work in three stages, one item per channel
 // operation: generate, mix, sum.
-func sumPipeline(n int) uint64 {
+func sumPipeline(n, rounds int) uint64 {
 	nums, mixed := make(chan uint64, 64), make(chan uint64, 64)
 	go func() {
 		defer close(nums)
@@ -251,7 +257,7 @@ func sumPipeline(n int) uint64 {
 	go func() {
 		defer close(mixed)
 		for x := range nums {
-			mixed <- mix(x)
+			mixed <- crunch(x, rounds)
 		}
 	}()
 	var s uint64
@@ -265,7 +271,7 @@ func sumPipeline(n int) uint64 {
 // channel operation per batch, so its cost is spread over batch items. The
 // sink hands each emptied slice back on free, so the stages reuse a few
 // slices instead of allocating one per batch.
-func sumBatched(n, batch int) uint64 {
+func sumBatched(n, batch, rounds int) uint64 {
 	const inFlight = 4 // slices per channel
 	nums, mixed := make(chan []uint64, inFlight), make(chan []uint64, inFlight)
 	free := make(chan []uint64, 2*inFlight+2)
@@ -295,7 +301,7 @@ func sumBatched(n, batch int) uint64 {
 		defer close(mixed)
 		for b := range nums {
 			for i, x := range b {
-				b[i] = mix(x) // in place: this stage owns b until it sends it on
+				b[i] = crunch(x, rounds) // in place: this stage owns b until it sends it on
 			}
 			mixed <- b
 		}
@@ -338,28 +344,34 @@ func showPipeline(ctx context.Context, w io.Writer) error {
 	}
 
 	n := cfg.items
-	want := sumLoop(n)
 	runs := []struct {
 		name string
-		sum  func() uint64
+		sum  func(rounds int) uint64
 	}{
-		{"plain loop", func() uint64 { return sumLoop(n) }},
-		{"3 stages, 1 item per send", func() uint64 { return sumPipeline(n) }},
-		{"3 stages, batches of 64", func() uint64 { return sumBatched(n, 64) }},
-		{"3 stages, batches of 256", func() uint64 { return sumBatched(n, 256) }},
+		{"plain loop", func(r int) uint64 { return sumLoop(n, r) }},
+		{"3 stages, 1 item per send", func(r int) uint64 { return sumPipeline(n, r) }},
+		{"3 stages, batches of 64", func(r int) uint64 { return sumBatched(n, 64, r) }},
+		{"3 stages, batches of 256", func(r int) uint64 { return sumBatched(n, 256, r) }},
 	}
-	fmt.Fprintf(w, "batching, %d tiny items (mix and sum), per item:\n", n)
-	var base float64
+	fmt.Fprintf(w, "batching, %d items (mix and sum), cost per item:\n", n)
+	fmt.Fprintf(w, "  %-26s %19s %19s\n", "", fmt.Sprintf("tiny (%d mix)", tinyRounds), fmt.Sprintf("small (%d mixes)", smallRounds))
+	per := make([][2]float64, len(runs))
+	for k, rounds := range []int{tinyRounds, smallRounds} {
+		want := sumLoop(n, rounds)
+		for i, r := range runs {
+			start := time.Now()
+			if got := r.sum(rounds); got != want {
+				return fmt.Errorf("%s: sum %d, want %d", r.name, got, want)
+			}
+			per[i][k] = nsPer(time.Since(start), n)
+		}
+	}
 	for i, r := range runs {
-		start := time.Now()
-		if got := r.sum(); got != want {
-			return fmt.Errorf("%s: sum %d, want %d", r.name, got, want)
+		fmt.Fprintf(w, "  %-26s", r.name)
+		for k := range 2 {
+			fmt.Fprintf(w, " %7.1f ns %6.1fx", per[i][k], per[i][k]/max(per[0][k], 0.01))
 		}
-		per := nsPer(time.Since(start), n)
-		if i == 0 {
-			base = max(per, 0.01)
-		}
-		fmt.Fprintf(w, "  %-26s %7.1f ns  %5.1fx the loop\n", r.name, per, per/base)
+		fmt.Fprintln(w)
 	}
 	return ctx.Err()
 }

@@ -84,11 +84,13 @@ func TestBackpressureBound(t *testing.T) {
 }
 
 func TestPipelinesSumLikeTheLoop(t *testing.T) {
-	for _, n := range []int{0, 1, 63, 64, 65, 255, 256, 257, 10_000} {
-		want := sumLoop(n)
-		assert.Equal(t, want, sumPipeline(n), "n=%d unbatched", n)
-		for _, batch := range []int{1, 64, 256} {
-			assert.Equal(t, want, sumBatched(n, batch), "n=%d batch=%d", n, batch)
+	for _, rounds := range []int{tinyRounds, smallRounds} {
+		for _, n := range []int{0, 1, 63, 64, 65, 255, 256, 257, 10_000} {
+			want := sumLoop(n, rounds)
+			assert.Equal(t, want, sumPipeline(n, rounds), "n=%d unbatched", n)
+			for _, batch := range []int{1, 64, 256} {
+				assert.Equal(t, want, sumBatched(n, batch, rounds), "n=%d batch=%d rounds=%d", n, batch, rounds)
+			}
 		}
 	}
 	assert.NotEqual(t, mix(1), mix(2))

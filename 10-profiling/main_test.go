@@ -157,3 +157,23 @@ func TestEveryBankKeepsTheMoney(t *testing.T) {
 // The page follows the lesson: the same sections, in the same order, in the
 // shape every chapter page has.
 func TestPageFollowsTheLesson(t *testing.T) { lessontest.Page(t, chapter) }
+
+// waitGroupSize finds the one group of goroutines in the /wait handler in a
+// ?debug=1 profile, and refuses two groups (one handler not parked yet).
+func TestWaitGroupSize(t *testing.T) {
+	wait := "#\t0x1\t" + ourPrefix + "(*profServer).wait+0x10\t/x/server.go:1\n"
+	tests := []struct {
+		name, profile string
+		want          int
+	}{
+		{"one group", "goroutine profile: total 9\n5 @ 0x1 0x2\n#\t0x9\truntime.gopark\n\n3 @ 0x3 0x4\n" + wait, 3},
+		{"first record", "goroutine profile: total 3\n3 @ 0x3 0x4\n" + wait, 3},
+		{"two groups", "goroutine profile: total 3\n2 @ 0x3\n" + wait + "\n1 @ 0x5\n" + wait, 0},
+		{"none", "goroutine profile: total 1\n1 @ 0x1\n#\t0x9\truntime.gopark\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, waitGroupSize(tt.profile))
+		})
+	}
+}

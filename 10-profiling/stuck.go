@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -178,9 +179,23 @@ func goroutineProfile(ctx context.Context, w io.Writer) error {
 	for range stuck {
 		<-s.waiting
 	}
+	// A handler says it is waiting just before its select parks it, so
+	// for a moment one may still be running, with a different stack. Ask
+	// again until the profile shows all of them in one group (parked, and
+	// parked they stay until Release); give up after a few seconds.
 	var one, two bytes.Buffer
-	if err := get(ctx, s.client, base+"/debug/pprof/goroutine?debug=1", &one); err != nil {
-		return err
+	for try := 0; ; try++ {
+		one.Reset()
+		if err := get(ctx, s.client, base+"/debug/pprof/goroutine?debug=1", &one); err != nil {
+			return err
+		}
+		if waitGroupSize(one.String()) == stuck {
+			break
+		}
+		if try == 1000 {
+			return fmt.Errorf("the %d requests in /wait never showed as one group of goroutines", stuck)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	if err := get(ctx, s.client, base+"/debug/pprof/goroutine?debug=2", &two); err != nil {
 		return err
@@ -193,11 +208,7 @@ func goroutineProfile(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "A server with %d requests stuck in /wait, asked for /debug/pprof/goroutine:\n", stuck)
 	fmt.Fprintln(w, "   ?debug=1 groups goroutines with the same stack; the group in our handler:")
-	for rec := range strings.SplitSeq(one.String(), "\n\n") {
-		if strings.Contains(rec, ourPrefix+"(*profServer).wait") {
-			fmt.Fprintf(w, "      %s\n", strings.SplitN(rec, " @ ", 2)[0]+" goroutines in main.(*profServer).wait")
-		}
-	}
+	fmt.Fprintf(w, "      %d goroutines in main.(*profServer).wait\n", waitGroupSize(one.String()))
 	states := map[string]int{}
 	for _, g := range parseDump(two.String()) {
 		if g.Func == "main.(*profServer).wait" {
@@ -209,6 +220,25 @@ func goroutineProfile(ctx context.Context, w io.Writer) error {
 		fmt.Fprintf(w, "      %d in [%s] in main.(*profServer).wait\n", n, st)
 	}
 	return nil
+}
+
+// waitGroupSize reads a ?debug=1 goroutine profile and returns the size of
+// the group whose stack is in the /wait handler: the count before " @ " at
+// the start of its record. More than one such group counts as 0.
+func waitGroupSize(profile string) int {
+	n, groups := 0, 0
+	for rec := range strings.SplitSeq(profile, "\n\n") {
+		if strings.Contains(rec, ourPrefix+"(*profServer).wait") {
+			groups++
+			head := strings.SplitN(rec, " @ ", 2)[0]
+			head = head[strings.LastIndexByte(head, '\n')+1:] // after the profile's first line, if any
+			n, _ = strconv.Atoi(head)
+		}
+	}
+	if groups != 1 {
+		return 0
+	}
+	return n
 }
 
 // get fetches url and copies the body to out (nil: discard).

@@ -126,6 +126,19 @@ func printTrace(w io.Writer, path string) error {
 	return nil
 }
 
+// slowWork is how many buffers /work must hash to take about three times
+// slow on this machine, as it is now: it times a few in this process
+// first, so the slow request is slow on a fast machine too.
+func slowWork(slow time.Duration) int {
+	buf := make([]byte, 16<<10)
+	start, k := time.Now(), 0
+	for ; time.Since(start) < 5*time.Millisecond; k++ {
+		hashJob(buf, uint64(k)) // fills buf: work the compiler cannot drop
+	}
+	per := time.Since(start) / time.Duration(k)
+	return min(10_000, max(1, int(3*slow/max(per, 1))))
+}
+
 func round(d time.Duration) time.Duration {
 	switch {
 	case d > time.Second:
@@ -156,7 +169,7 @@ func flightRecorder(ctx context.Context, w io.Writer, dir string) error {
 			return err
 		}
 	}
-	if err := get(ctx, s.client, fmt.Sprintf("%s/work?n=%d", base, scaled(600)), nil); err != nil {
+	if err := get(ctx, s.client, fmt.Sprintf("%s/work?n=%d", base, slowWork(slow)), nil); err != nil {
 		return err
 	}
 	stop()
