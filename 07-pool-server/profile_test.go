@@ -157,6 +157,42 @@ func TestServePprof(t *testing.T) {
 	assert.Error(t, err, "the pprof listener is closed too")
 }
 
+// Ctrl-C during a 60-second CPU profile ends the profile early, with what
+// it has, instead of holding the shutdown (or cutting the answer off).
+func TestServePprofProfileEndsAtShutdown(t *testing.T) {
+	r, _ := startServe(t, "-pprof", "127.0.0.1:0")
+	index := strings.Fields(r.waitFor(t, "pprof on "))[2]
+	type answer struct {
+		resp *http.Response
+		body []byte
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() { // no require here: it may not stop a test from this goroutine
+		c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get(index + "profile?seconds=60")
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		got <- answer{resp, body, err}
+	}()
+	// The profile is being taken once its handler shows in the goroutines.
+	for {
+		_, body := httpGet(t, index+"goroutine?debug=1")
+		if strings.Contains(body, "net/http/pprof.Profile") {
+			break
+		}
+	}
+	assert.Equal(t, 130, r.stop())
+	a := <-got
+	require.NoError(t, a.err)
+	assert.Equal(t, 200, a.resp.StatusCode)
+	assert.NotEmpty(t, a.body, "a CPU profile, cut short")
+}
+
 // A -pprof address in use is one line and exit status 1, and the lesson
 // server's listener is closed again.
 func TestServePprofAddressInUse(t *testing.T) {

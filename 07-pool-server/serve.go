@@ -51,6 +51,9 @@ func serve(ctx context.Context, w, logw io.Writer) error {
 		}
 		if fl, err = startFlight(serveCfg.flight, dir, w); err != nil {
 			ln.Close()
+			if madeDir {
+				os.Remove(dir)
+			}
 			return err
 		}
 		defer fl.stop() // on the early returns; a second stop is harmless
