@@ -30,8 +30,15 @@ func startBackend(mode string, cfg Config, ln net.Listener) (*backend, error) {
 	served := make(chan error, 1)
 	if mode == "net/http" {
 		cfg = cfg.withDefaults()
+		h := cfg.Handler
+		if h == nil {
+			h = newHandler(nil)
+		}
+		if cfg.Wrap != nil {
+			h = cfg.Wrap(h)
+		}
 		hs := &http.Server{
-			Handler:           newHandler(nil),
+			Handler:           h,
 			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 			IdleTimeout:       cfg.IdleTimeout,
 			WriteTimeout:      cfg.WriteTimeout,

@@ -91,6 +91,9 @@ type Config struct {
 	// Handler serves the requests. Default: the lesson's endpoints, with
 	// /stats reporting this server.
 	Handler http.Handler
+	// Wrap, if not nil, wraps Handler (or the default endpoints) once, for
+	// every mode alike: serve's -flight times each request there.
+	Wrap func(http.Handler) http.Handler
 	// Logf, if not nil, receives one line per handler panic or accept error.
 	Logf func(format string, args ...any)
 }

@@ -7,6 +7,7 @@
 //
 //	go run ./07-pool-server                       # the lesson, a few seconds
 //	go run ./07-pool-server serve -mode request   # for curl, wrk, ab
+//	go run ./07-pool-server serve -pprof 127.0.0.1:6060 -flight 100ms
 //	go run ./07-pool-server load -addr 127.0.0.1:8080 -c 1000 -d 10s
 //	go run ./07-pool-server compare -c 1000 -d 2s # three modes and net/http
 //	go run ./07-pool-server rpc                   # the same work over net/rpc
@@ -18,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -34,6 +36,9 @@ var (
 	serveCfg struct {
 		addr, mode string
 		server     Config
+		pprof      string        // net/http/pprof's address; "" is off
+		flight     time.Duration // a request slower than this saves a trace; 0 is off
+		dir        string        // where the traces go; "" is a new temporary directory
 	}
 	loadCfg    LoadConfig
 	compareCfg struct {
@@ -146,6 +151,9 @@ func serveFlags(f *lesson.Flags) {
 	f.Duration(&c.IdleTimeout, "idle-timeout", DefaultIdleTimeout, time.Millisecond, 24*time.Hour, "time a kept-alive connection may wait for its next request")
 	f.Duration(&c.WriteTimeout, "write-timeout", DefaultWriteTimeout, time.Millisecond, 24*time.Hour, "time from request header to the end of the response")
 	f.Int(&c.MaxHeaderBytes, "max-header-bytes", DefaultMaxHeaderBytes, 1024, 1<<20, "largest request header; larger gets 431")
+	f.StringVar(&serveCfg.pprof, "pprof", "", "serve net/http/pprof on a listener of its own at this `address`, such as 127.0.0.1:6060 (empty: off)")
+	f.Duration(&serveCfg.flight, "flight", 0, 0, time.Minute, "run a flight recorder; a request slower than this writes the last seconds of trace to -dir (0: off)")
+	f.StringVar(&serveCfg.dir, "dir", "", "`directory` for -flight's snapshots, which must exist (empty: a new temporary directory, kept)")
 	f.Check(func() error {
 		switch serveCfg.mode {
 		case "pool", "request", "goroutine", "net/http":
@@ -153,6 +161,26 @@ func serveFlags(f *lesson.Flags) {
 			return fmt.Errorf("-mode must be pool, request, goroutine or net/http, got %q", serveCfg.mode)
 		}
 		c.Mode = Mode(serveCfg.mode)
+		return nil
+	})
+	f.Check(func() error {
+		if p := serveCfg.pprof; p != "" {
+			_, port, err := net.SplitHostPort(p)
+			if err != nil {
+				return fmt.Errorf("-pprof must be host:port, such as 127.0.0.1:6060, got %q", p)
+			}
+			if p == serveCfg.addr && port != "0" {
+				return fmt.Errorf("-pprof must not be -addr (the profiles get a port of their own), got %q for both", p)
+			}
+		}
+		if d := serveCfg.dir; d != "" {
+			if serveCfg.flight == 0 {
+				return fmt.Errorf("-dir is where -flight writes its snapshots: give -flight too")
+			}
+			if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+				return fmt.Errorf("-dir must be an existing directory, got %q", d)
+			}
+		}
 		return nil
 	})
 }

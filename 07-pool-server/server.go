@@ -85,6 +85,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.handler == nil {
 		s.handler = newHandler(s.Stats)
 	}
+	if cfg.Wrap != nil {
+		s.handler = cfg.Wrap(s.handler)
+	}
 	switch {
 	case cfg.Mode == ModePool, cfg.Mode == ModeRequest && cfg.Handoff:
 		s.pool = newPool(cfg.Workers, cfg.Queue)

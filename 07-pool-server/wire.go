@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -52,23 +51,53 @@ func (r *bufferedResponse) reset() {
 // server will close the connection after this response. head suppresses the
 // body (a HEAD request), keepAlive10 answers an HTTP/1.0 client that asked
 // for keep-alive (ab -k does).
+//
+// This runs once per response, so it writes the status line and the headers
+// it adds straight into w's buffer (strconv.Append* on AvailableBuffer)
+// instead of through fmt and the header map: the CPU profile of `serve`
+// under wrk showed fmt.Fprintf and Header.Set here, with three allocations
+// per response. The handler's own headers still go through Header.Write,
+// which sorts them and strips line breaks from their values.
 func writeResponse(w *bufio.Writer, status int, h http.Header, body []byte, head, closing, keepAlive10 bool) error {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	w.WriteString("HTTP/1.1 ")
+	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(status), 10))
+	w.WriteByte(' ')
+	w.WriteString(http.StatusText(status))
+	w.WriteString("\r\n")
+	contentType := ""
 	if h.Get("Content-Type") == "" && len(body) > 0 {
-		h.Set("Content-Type", http.DetectContentType(body))
+		contentType = http.DetectContentType(body)
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	connection := ""
 	switch {
 	case closing:
-		h.Set("Connection", "close")
+		connection = "close"
 	case keepAlive10:
-		h.Set("Connection", "keep-alive")
+		connection = "keep-alive"
+	}
+	// The headers this function sets replace the handler's.
+	h.Del("Content-Length")
+	if connection != "" {
+		h.Del("Connection")
 	}
 	if err := h.Write(w); err != nil {
 		return err
+	}
+	w.WriteString("Content-Length: ")
+	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(len(body)), 10))
+	w.WriteString("\r\n")
+	if contentType != "" {
+		w.WriteString("Content-Type: ")
+		w.WriteString(contentType)
+		w.WriteString("\r\n")
+	}
+	if connection != "" {
+		w.WriteString("Connection: ")
+		w.WriteString(connection)
+		w.WriteString("\r\n")
 	}
 	w.WriteString("\r\n")
 	if !head {
