@@ -1,0 +1,390 @@
+package docblocks
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gocourse/concurrency/internal/breakit"
+	"github.com/gocourse/concurrency/internal/harness"
+)
+
+const (
+	// cmdParallel commands run at once, each in its own copy of the module:
+	// the course machine has 2 cores, and a build uses both.
+	cmdParallel = 2
+	// cmdTimeout is how long one command may run (a cold -race build on a
+	// busy machine takes a minute).
+	cmdTimeout = 3 * time.Minute
+)
+
+// TestPageCommandsRun runs every go build, go vet, go list and go doc
+// command, and every go run with -h, that README.md, CONTRIBUTING.md,
+// exercises/README.md and docs/*.md show (in their shell blocks and as whole
+// commands in their prose), each as written with bash -o pipefail -c in a
+// copy of the module. Each must exit 0 and leave the copy as it found it: a
+// command on a page never writes into the reader's checkout (build with
+// -o /dev/null, or into d=$(mktemp -d)). Set DOCS_SKIP=1 to leave it out of a
+// quick local run.
+func TestPageCommandsRun(t *testing.T) {
+	if os.Getenv("DOCS_SKIP") != "" {
+		t.Skip("DOCS_SKIP is set")
+	}
+	root, err := harness.ModuleRoot()
+	require.NoError(t, err)
+	cmds, err := checkedCommands(root)
+	require.NoError(t, err)
+	require.NotEmpty(t, cmds, "no go build, go vet or go run -h command on any page")
+
+	files, err := breakit.Files(t.Context(), root)
+	require.NoError(t, err)
+	// A few copies, each reused by one command after another.
+	copies := make(chan *moduleCopy, cmdParallel)
+	for _, dir := range copyDirs(t, root, cmdParallel) {
+		copies <- &moduleCopy{root: root, files: files, dir: dir}
+	}
+	for _, c := range cmds {
+		t.Run(c.Where(), func(t *testing.T) {
+			t.Parallel()
+			var m *moduleCopy
+			select {
+			case m = <-copies:
+			case <-t.Context().Done():
+				return
+			}
+			defer func() { copies <- m }()
+			require.NoError(t, m.ready(), "copy the module")
+			if err := checkCommand(t.Context(), m, c); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// copyDirs returns n paths for copies of the module at root. Go's build
+// cache keys a package by its directory, so the paths stay the same from one
+// run to the next, under the system's temporary directory, each locked by
+// this process while it runs; the copies are removed at the end. A path
+// another process holds is replaced by a fresh one, which builds from
+// scratch.
+func copyDirs(t *testing.T, root string, n int) []string {
+	sum := sha256.Sum256([]byte(root))
+	base := filepath.Join(os.TempDir(), fmt.Sprintf("gocourse-pagecmds-%x", sum[:6]))
+	var dirs []string
+	for i := range n {
+		slot := filepath.Join(base, fmt.Sprint(i))
+		if err := os.MkdirAll(slot, 0o755); err == nil {
+			if unlock, ok := tryLock(filepath.Join(slot, "lock")); ok {
+				dir := filepath.Join(slot, "module")
+				t.Cleanup(func() {
+					os.RemoveAll(dir)
+					unlock()
+				})
+				dirs = append(dirs, dir)
+				continue
+			}
+		}
+		dirs = append(dirs, filepath.Join(t.TempDir(), "module"))
+	}
+	return dirs
+}
+
+// checkedCommands lists the commands TestPageCommandsRun runs, with the
+// pages' paths relative to root.
+func checkedCommands(root string) ([]Command, error) {
+	pages, err := Pages(root)
+	if err != nil {
+		return nil, err
+	}
+	pages = append([]string{
+		filepath.Join(root, "README.md"),
+		filepath.Join(root, "CONTRIBUTING.md"),
+		filepath.Join(root, "exercises", "README.md"),
+	}, pages...)
+	var cmds []Command
+	for _, p := range pages {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := Commands(filepath.ToSlash(rel), string(data))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if Checked(c.Text) {
+				cmds = append(cmds, c)
+			}
+		}
+	}
+	return cmds, nil
+}
+
+// checkCommand runs c in m's copy and says, in one line, what is wrong: an
+// exit status other than 0, a timeout, or files the command wrote, changed
+// or removed in the copy. The end of the output follows on later lines.
+func checkCommand(ctx context.Context, m *moduleCopy, c Command) error {
+	out, code, err := runShell(ctx, m.dir, c.Text, cmdTimeout)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %v%s", c.Where(), c.Text, err, indentTail(out))
+	}
+	if code != 0 {
+		return fmt.Errorf("%s: %s: exit status %d%s", c.Where(), c.Text, code, indentTail(out))
+	}
+	changes, err := m.changes()
+	if err != nil {
+		return err
+	}
+	if len(changes) > 0 {
+		return fmt.Errorf("%s: %s: writes into the checkout: %s", c.Where(), c.Text, strings.Join(changes, ", "))
+	}
+	return nil
+}
+
+// indentTail returns the last lines of out, each on a line of its own after
+// a tab, so that the first line of a failure stays one line.
+func indentTail(out string) string {
+	if strings.TrimSpace(out) == "" {
+		return ""
+	}
+	return "\n\t" + strings.ReplaceAll(strings.TrimRight(breakit.Tail(out, 10), "\n"), "\n", "\n\t")
+}
+
+// runShell runs cmd with bash -o pipefail -c in dir, with NO_COLOR=1, and
+// returns its stdout and stderr interleaved and its exit status. The error
+// is for a command that could not start or did not finish within timeout.
+func runShell(ctx context.Context, dir, cmd string, timeout time.Duration) (string, int, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := harness.Command(ctx, "bash", "-o", "pipefail", "-c", cmd)
+	c.Dir = dir
+	c.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb")
+	var out strings.Builder
+	c.Stdout = &out
+	c.Stderr = &out
+	err := c.Run()
+	if ctx.Err() != nil {
+		return out.String(), -1, fmt.Errorf("did not finish within %s", timeout)
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return out.String(), ee.ExitCode(), nil
+	}
+	return out.String(), 0, err
+}
+
+// A moduleCopy is a copy of the module's files in dir, and what it held
+// when it was made.
+type moduleCopy struct {
+	root, dir string
+	files     []string
+	clean     map[string]fileState // nil until made, and after a command changed it
+}
+
+type fileState struct {
+	mode fs.FileMode
+	size int64
+	mod  time.Time
+}
+
+// ready makes the copy unless it is as it was made.
+func (m *moduleCopy) ready() error {
+	if m.clean != nil {
+		return nil
+	}
+	if err := os.RemoveAll(m.dir); err != nil {
+		return err
+	}
+	if err := breakit.CopyModule(m.root, m.dir, m.files); err != nil {
+		return err
+	}
+	var err error
+	m.clean, err = snapshot(m.dir)
+	return err
+}
+
+// changes lists what differs in the copy since it was made; when something
+// does, the next ready makes it again.
+func (m *moduleCopy) changes() ([]string, error) {
+	now, err := snapshot(m.dir)
+	if err != nil {
+		return nil, err
+	}
+	var diffs []string
+	for p, st := range now {
+		was, ok := m.clean[p]
+		switch {
+		case !ok:
+			diffs = append(diffs, "new "+p)
+		case was.mode != st.mode || was.size != st.size || !was.mod.Equal(st.mod):
+			diffs = append(diffs, "changed "+p)
+		}
+	}
+	for p := range m.clean {
+		if _, ok := now[p]; !ok {
+			diffs = append(diffs, "removed "+p)
+		}
+	}
+	if len(diffs) > 0 {
+		m.clean = nil
+	}
+	slices.Sort(diffs)
+	return diffs, nil
+}
+
+// snapshot records every file and directory under dir.
+func snapshot(dir string) (map[string]fileState, error) {
+	files := map[string]fileState{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		st := fileState{mode: info.Mode()}
+		if !d.IsDir() { // a directory's size and time change with its entries
+			st.size, st.mod = info.Size(), info.ModTime()
+		}
+		files[filepath.ToSlash(rel)] = st
+		return nil
+	})
+	return files, err
+}
+
+const commandsPage = "# Page\n" +
+	"\n" +
+	"Run `go run ./01-threads -h`, not `go vet` alone or `go vet ./...`; `go test -run X ./01-threads` too.\n" +
+	"<!-- output: go run ./01-threads -h -->\n" +
+	"```text\n" +
+	"$ go build ./not-a-command\n" +
+	"```\n" +
+	"\n" +
+	"```sh\n" +
+	"# a comment\n" +
+	"go build -o /dev/null ./04-race/racy   # a binary to nowhere\n" +
+	"$ GOMAXPROCS=1 go vet \\\n" +
+	"    ./09-context\n" +
+	"\n" +
+	"```\n" +
+	"````markdown\n" +
+	"```sh\n" +
+	"go build ./inside-an-example\n" +
+	"```\n" +
+	"````\n" +
+	"```go\n" +
+	"go build()\n" +
+	"```\n" +
+	"```console\n" +
+	"$ d=$(mktemp -d) && go build -o $d/p ./03-deadlock/abba\n" +
+	"output line\n" +
+	"```\n" +
+	"```\n" +
+	"go run ./07-pool-server serve -h 2>&1 | head -n 3\n" +
+	"```\n"
+
+func TestCommands(t *testing.T) {
+	cmds, err := Commands("p.md", commandsPage)
+	require.NoError(t, err)
+	var got []string
+	for _, c := range cmds {
+		got = append(got, fmt.Sprintf("%s %s", c.Where(), c.Text))
+	}
+	assert.Equal(t, []string{
+		"p.md:3 go run ./01-threads -h",
+		"p.md:3 go test -run X ./01-threads",
+		"p.md:11 go build -o /dev/null ./04-race/racy   # a binary to nowhere",
+		"p.md:12 GOMAXPROCS=1 go vet ./09-context",
+		"p.md:25 d=$(mktemp -d) && go build -o $d/p ./03-deadlock/abba",
+		"p.md:29 go run ./07-pool-server serve -h 2>&1 | head -n 3",
+	}, got)
+}
+
+func TestChecked(t *testing.T) {
+	tests := []struct {
+		cmd  string
+		want bool
+	}{
+		{"go build ./04-race/racy", true},
+		{"go vet ./01-threads # it exits 1", true},
+		{"GOMAXPROCS=1 CGO_ENABLED=0 go build ./x", true},
+		{"d=$(mktemp -d) && go build -o $d/p ./x && timeout 3 $d/p; echo \"exit $?\"", true},
+		{"go run ./01-threads -h", true},
+		{"go run ./07-pool-server serve -h 2>&1 | head", true},
+		{"go run ./01-threads", false},
+		{"go run ./01-threads -only 2 -help", true},
+		{"go test -run X ./01-threads", false},
+		{"go test -c -o $d/t.test ./10-profiling", false},
+		{"echo 'go build ./x'", false},
+		{"go run ./x -path '-h'", true}, // quotes removed: the program gets -h
+		{"go run ./x 2>&1 | grep -h y", false},
+		{"go list ./...", true},
+		{"go tool pprof -top x", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Checked(tt.cmd), "%s: %q", tt.cmd, SimpleCommands(tt.cmd))
+	}
+}
+
+func TestSimpleCommands(t *testing.T) {
+	assert.Equal(t, [][]string{
+		{"mktemp", "-d"},
+		{"go", "build", "-o", "$d/p", "./x"},
+		{"timeout", "3", "$d/p"},
+		{"echo", "exit $?"},
+		{"rm", "-r", "$d"},
+	}, SimpleCommands(`A=1 mktemp -d && GOFLAGS= go build -o $d/p ./x || timeout 3 $d/p; echo "exit $?"; rm -r $d # done`))
+	assert.Empty(t, SimpleCommands(`d=$(mktemp -d)`), "an assignment alone runs no program")
+	assert.Equal(t, [][]string{
+		{"go", "build", "./x", "2>&1"},
+		{"grep", "a b", "c|d"},
+	}, SimpleCommands(`go build ./x 2>&1 | grep 'a b' "c|d"`))
+}
+
+// The check itself: a command that writes, changes or removes a file in the
+// copy is reported with its place, and so are a failure and a timeout.
+func TestCheckCommandCatchesWrites(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a.txt"), []byte("a"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "b.txt"), []byte("b"), 0o644))
+	m := &moduleCopy{root: root, files: []string{"a.txt", "b.txt"}, dir: filepath.Join(t.TempDir(), "module")}
+	tests := []struct{ cmd, want string }{
+		{"cat a.txt >/dev/null", ""},
+		{"touch new.out", "p.md:7: touch new.out: writes into the checkout: new new.out"},
+		{"echo x >> a.txt; rm b.txt", "writes into the checkout: changed a.txt, removed b.txt"},
+		{"mkdir out", "writes into the checkout: new out"},
+		{"false | cat", "p.md:7: false | cat: exit status 1"}, // pipefail
+		{"echo oops; exit 3", "exit status 3\n\toops"},
+	}
+	for _, tt := range tests {
+		require.NoError(t, m.ready())
+		err := checkCommand(t.Context(), m, Command{File: "p.md", Line: 7, Text: tt.cmd})
+		if tt.want == "" {
+			assert.NoError(t, err, tt.cmd)
+			continue
+		}
+		require.Error(t, err, tt.cmd)
+		assert.Contains(t, err.Error(), tt.want)
+	}
+	_, _, err := runShell(t.Context(), root, "sleep 5", 100*time.Millisecond)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "did not finish within 100ms")
+}
