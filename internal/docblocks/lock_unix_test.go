@@ -4,7 +4,12 @@ package docblocks
 
 import (
 	"os"
+	"path/filepath"
 	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // tryLock takes an exclusive lock on the file at path without waiting, and
@@ -20,4 +25,16 @@ func tryLock(path string) (unlock func(), ok bool) {
 		return nil, false
 	}
 	return func() { f.Close() }, true // closing the file releases the lock
+}
+
+func TestTryLockIsExclusive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock")
+	unlock, ok := tryLock(path)
+	require.True(t, ok)
+	_, again := tryLock(path)
+	assert.False(t, again, "a second lock on a held file")
+	unlock()
+	unlock2, ok := tryLock(path)
+	require.True(t, ok, "the lock once released")
+	unlock2()
 }
