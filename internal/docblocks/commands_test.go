@@ -137,24 +137,34 @@ func checkedCommands(root string) ([]Command, error) {
 }
 
 // checkCommand runs c in m's copy and says, in one line, what is wrong: an
-// exit status other than 0, a timeout, or files the command wrote, changed
-// or removed in the copy. The end of the output follows on later lines.
+// exit status other than 0, a timeout, files the command wrote, changed or
+// removed in the copy, or several of these. The end of the output of a
+// command that failed follows on later lines.
 func checkCommand(ctx context.Context, m *moduleCopy, c Command) error {
-	out, code, err := runShell(ctx, m.dir, c.Text, cmdTimeout)
-	if err != nil {
-		return fmt.Errorf("%s: %s: %v%s", c.Where(), c.Text, err, indentTail(out))
-	}
-	if code != 0 {
-		return fmt.Errorf("%s: %s: exit status %d%s", c.Where(), c.Text, code, indentTail(out))
-	}
+	out, code, runErr := runShell(ctx, m.dir, c.Text, cmdTimeout)
 	changes, err := m.changes()
 	if err != nil {
+		m.clean = nil // whatever the command left, the next one gets a fresh copy
 		return err
 	}
-	if len(changes) > 0 {
-		return fmt.Errorf("%s: %s: writes into the checkout: %s", c.Where(), c.Text, strings.Join(changes, ", "))
+	var problems []string
+	switch {
+	case runErr != nil:
+		problems = append(problems, runErr.Error())
+	case code != 0:
+		problems = append(problems, fmt.Sprintf("exit status %d", code))
 	}
-	return nil
+	if len(changes) > 0 {
+		problems = append(problems, "writes into the checkout: "+strings.Join(changes, ", "))
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	tail := ""
+	if runErr != nil || code != 0 {
+		tail = indentTail(out)
+	}
+	return fmt.Errorf("%s: %s: %s%s", c.Where(), c.Text, strings.Join(problems, "; "), tail)
 }
 
 // indentTail returns the last lines of out, each on a line of its own after
@@ -373,6 +383,7 @@ func TestCheckCommandCatchesWrites(t *testing.T) {
 		{"mkdir out", "writes into the checkout: new out"},
 		{"false | cat", "p.md:7: false | cat: exit status 1"}, // pipefail
 		{"echo oops; exit 3", "exit status 3\n\toops"},
+		{"touch x.out; exit 2", "p.md:7: touch x.out; exit 2: exit status 2; writes into the checkout: new x.out"},
 	}
 	for _, tt := range tests {
 		require.NoError(t, m.ready())
