@@ -68,8 +68,10 @@ const marker = "<!-- output:"
 
 // namedMasks are shorthands for masks that several pages need.
 var namedMasks = map[string]string{
-	// The bars between the two | of a timeline row move with timing.
-	"timeline": `(?m)\|.*\|$`,
+	// The bars between the two | of a timeline row move with timing, and so
+	// does the axis above the rows: "0", then spaces that pad the total
+	// duration to the right edge, one more for "1.2s" than for "229ms".
+	"timeline": `(?m)\|.*\|$|^ {2,}0 +\S+$`,
 }
 
 // Parse finds the marked blocks in a page's text.

@@ -86,6 +86,8 @@ func TestNormalize(t *testing.T) {
 		{"unless unordered", Block{Unordered: true}, "a\nb", "b\na", true},
 		{"block masks", mustBlock(t, "<!-- output: x\nmask: lost \\d+\n-->\n```\n```\n"), "lost 17 updates", "lost 3 updates", true},
 		{"timeline mask", mustBlock(t, "<!-- output: x\nmask: timeline\n-->\n```\n```\n"), "w1 |[a]  |\nw2 |  [b]|", "w1 | [a] |\nw2 |[b]  |", true},
+		{"timeline axis", mustBlock(t, "<!-- output: x\nmask: timeline\n-->\n```\n```\n"), "     0      229ms\nw1 |[a]  |", "     0       1.2s\nw1 | [a] |", true},
+		{"not any line with a 0", mustBlock(t, "<!-- output: x\nmask: timeline\n-->\n```\n```\n"), "0 errors", "0 failures", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
