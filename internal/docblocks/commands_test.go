@@ -2,7 +2,6 @@ package docblocks
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,7 +51,7 @@ func TestPageCommandsRun(t *testing.T) {
 	require.NoError(t, err)
 	// A few copies, each reused by one command after another.
 	copies := make(chan *moduleCopy, cmdParallel)
-	for _, dir := range copyDirs(t, root, cmdParallel) {
+	for _, dir := range copyDirs(t, cmdParallel) {
 		copies <- &moduleCopy{root: root, files: files, dir: dir}
 	}
 	for _, c := range cmds {
@@ -73,29 +72,13 @@ func TestPageCommandsRun(t *testing.T) {
 	}
 }
 
-// copyDirs returns n paths for copies of the module at root. Go's build
-// cache keys a package by its directory, so the paths stay the same from one
-// run to the next, under the system's temporary directory, each locked by
-// this process while it runs; the copies are removed at the end. A path
-// another process holds is replaced by a fresh one, which builds from
-// scratch.
-func copyDirs(t *testing.T, root string, n int) []string {
-	sum := sha256.Sum256([]byte(root))
-	base := filepath.Join(os.TempDir(), fmt.Sprintf("gocourse-pagecmds-%x", sum[:6]))
+// copyDirs returns n fresh paths for copies of the module, removed with
+// the test. Go's build cache keys a compiled package by its directory unless
+// paths are trimmed, so runShell sets GOFLAGS=-trimpath: a copy at a new
+// path then builds from the cache, as the checkout would.
+func copyDirs(t *testing.T, n int) []string {
 	var dirs []string
-	for i := range n {
-		slot := filepath.Join(base, fmt.Sprint(i))
-		if err := os.MkdirAll(slot, 0o755); err == nil {
-			if unlock, ok := tryLock(filepath.Join(slot, "lock")); ok {
-				dir := filepath.Join(slot, "module")
-				t.Cleanup(func() {
-					os.RemoveAll(dir)
-					unlock()
-				})
-				dirs = append(dirs, dir)
-				continue
-			}
-		}
+	for range n {
 		dirs = append(dirs, filepath.Join(t.TempDir(), "module"))
 	}
 	return dirs
@@ -184,7 +167,9 @@ func runShell(ctx context.Context, dir, cmd string, timeout time.Duration) (stri
 	defer cancel()
 	c := harness.Command(ctx, "bash", "-o", "pipefail", "-c", cmd)
 	c.Dir = dir
-	c.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb")
+	// -trimpath keeps the build cache's keys free of the copy's directory
+	// (see copyDirs); it changes nothing these commands print.
+	c.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
 	var out strings.Builder
 	c.Stdout = &out
 	c.Stderr = &out
