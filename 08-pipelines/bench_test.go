@@ -315,20 +315,39 @@ func BenchmarkFloorBatch256(b *testing.B) {
 // BenchmarkFloorFanOut2 reports serial/fanout: how many times faster 2
 // workers are than the serial loop on the same 64 jobs (the floor: at
 // least 1.8 on 2 cores), with fanOut's slot per worker and, for contrast,
-// with every hand-off unbuffered.
+// with every hand-off unbuffered. The ceiling case has no channels at all:
+// two goroutines, each given half the jobs up front, as fast as two cores
+// can go on this work.
 func BenchmarkFloorFanOut2(b *testing.B) {
 	jobs := jobSeeds(64)
+	ceiling := func() []uint64 {
+		out := make([]uint64, len(jobs))
+		var wg sync.WaitGroup
+		for _, half := range [][2]int{{0, len(jobs) / 2}, {len(jobs) / 2, len(jobs)}} {
+			wg.Go(func() {
+				for i := half[0]; i < half[1]; i++ {
+					out[i] = crunch(jobs[i], fanRounds)
+				}
+			})
+		}
+		wg.Wait()
+		return out
+	}
 	for _, c := range []struct {
 		name string
-		buf  int
-	}{{"buffered", 2}, {"unbuffered", 0}} {
+		run  func() []uint64
+	}{
+		{"buffered", func() []uint64 { return collect(fanOutBuffered(b.Context(), jobs, fanRounds, 2, 2), len(jobs)) }},
+		{"unbuffered", func() []uint64 { return collect(fanOutBuffered(b.Context(), jobs, fanRounds, 2, 0), len(jobs)) }},
+		{"ceiling", ceiling},
+	} {
 		b.Run(c.name, func(b *testing.B) {
 			var ser, fan time.Duration
 			for b.Loop() {
 				start := time.Now()
 				want := serial(jobs, fanRounds)
 				mid := time.Now()
-				got := collect(fanOutBuffered(b.Context(), jobs, fanRounds, 2, c.buf), len(jobs))
+				got := c.run()
 				end := time.Now()
 				if !slices.Equal(got, want) {
 					b.Fatal("wrong answer")
