@@ -182,10 +182,11 @@ func semaphoreCount(goroutines, per, c int) semaphoreResult {
 				inside++
 				most = max(most, inside)
 				mu.Unlock()
-				runtime.Gosched() // let others try to get in meanwhile
+				waitForCompany(&mu, &inside, c)
 				if c == 1 {
 					count++ // safe only because sem has capacity 1
 				}
+				stayAWhile(c)
 				mu.Lock()
 				inside--
 				mu.Unlock()
@@ -195,4 +196,36 @@ func semaphoreCount(goroutines, per, c int) semaphoreResult {
 	}
 	wg.Wait()
 	return semaphoreResult{count: count, most: most}
+}
+
+// waitForCompany and stayAWhile keep the section as full as the semaphore
+// allows, so that for c > 1 two holders are inside at once, doing their
+// work, in every run, not only when the scheduler happens to interleave
+// them. waitForCompany yields until another goroutine is inside too, or a
+// thousand times (the last one in may find nobody to wait for).
+func waitForCompany(mu *sync.Mutex, inside *int, c int) {
+	if c == 1 {
+		return
+	}
+	for range 1000 {
+		mu.Lock()
+		n := *inside
+		mu.Unlock()
+		if n >= 2 {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// stayAWhile yields a few times before a holder leaves, without
+// synchronizing with anyone, so that the others inside do their work while
+// it is still there.
+func stayAWhile(c int) {
+	if c == 1 {
+		return
+	}
+	for range 10 {
+		runtime.Gosched()
+	}
 }
