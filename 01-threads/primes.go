@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gocourse/concurrency/internal/cputime"
 	"github.com/gocourse/concurrency/internal/timeline"
 )
 
@@ -115,9 +116,9 @@ func showSplit(w io.Writer, limit, k int, width int) {
 	var runs []run
 	for _, s := range []split{ranges, blocks} {
 		var rec timeline.Recorder
-		cpu0, start := cpuTime(), time.Now()
+		cpu0, start := cputime.Process(), time.Now()
 		got := countSplit(limit, k, s, &rec)
-		took, cpu := time.Since(start), cpuTime()-cpu0
+		took, cpu := time.Since(start), cputime.Process()-cpu0
 		runs = append(runs, run{s, got, took, cpu, rec.Spans()})
 	}
 

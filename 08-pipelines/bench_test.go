@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gocourse/concurrency/internal/cputime"
 )
 
 // Run them all with
@@ -290,11 +292,11 @@ func BenchmarkFloorBatch256(b *testing.B) {
 		b.Run(item.name, func(b *testing.B) {
 			var loop, batched, loopCPU, batchedCPU time.Duration
 			for b.Loop() {
-				c0, start := cpuTime(), time.Now()
+				c0, start := cputime.Process(), time.Now()
 				s1 := sumLoop(pipeItems, item.rounds)
-				c1, mid := cpuTime(), time.Now()
+				c1, mid := cputime.Process(), time.Now()
 				s2 := sumBatched(pipeItems, 256, item.rounds)
-				c2, end := cpuTime(), time.Now()
+				c2, end := cputime.Process(), time.Now()
 				if s1 != s2 {
 					b.Fatal("sums differ")
 				}

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/gocourse/concurrency/internal/cputime"
 )
 
 // selectCounts runs rounds of a select whose two cases are both ready every
@@ -193,7 +195,7 @@ func blockLoop(stop <-chan struct{}) (polls int) {
 func cpuWhile(ctx context.Context, d time.Duration, loop func(stop <-chan struct{}) int) (cpu time.Duration, polls int) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	before := cpuTime()
+	before := cputime.Process()
 	wg.Go(func() { polls = loop(stop) })
 	select {
 	case <-time.After(d):
@@ -201,7 +203,7 @@ func cpuWhile(ctx context.Context, d time.Duration, loop func(stop <-chan struct
 	}
 	close(stop)
 	wg.Wait()
-	return cpuTime() - before, polls
+	return cputime.Process() - before, polls
 }
 
 func showSelect(ctx context.Context, w io.Writer) error {

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/gocourse/concurrency/internal/cputime"
 )
 
 // BenchmarkStopTree measures the fan-out of one cancel: from cancel() to the
@@ -44,11 +45,7 @@ func BenchmarkStopTree(b *testing.B) {
 // On a machine shared with other builds, the wall time above also counts the
 // time our threads spent waiting for a core.
 func BenchmarkStopTreeCPU(b *testing.B) {
-	cpu := func() time.Duration {
-		var ru syscall.Rusage
-		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	cpu := cputime.Process
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			var total time.Duration

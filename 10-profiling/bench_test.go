@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+
+	"github.com/gocourse/concurrency/internal/cputime"
 )
 
 // The numbers on the page, ten samples of each, interleaved:
@@ -89,7 +91,7 @@ func benchServer(b *testing.B, flight bool, n int) {
 	defer client.CloseIdleConnections()
 	url := fmt.Sprintf("%s/work?n=%d", base, n)
 	b.SetParallelism(4)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req, _ := http.NewRequestWithContext(b.Context(), "GET", url, nil)
@@ -105,5 +107,5 @@ func benchServer(b *testing.B, flight bool, n int) {
 	// CPU time this process used (client and server both) per request: less
 	// moved than wall time by what else the machine runs, since time spent
 	// waiting for a core is not counted.
-	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
+	"github.com/gocourse/concurrency/internal/cputime"
 	"github.com/gocourse/concurrency/internal/lesson"
 )
 
@@ -47,19 +47,10 @@ func cpuWhile(wait time.Duration, loop func(stop <-chan struct{}) int) (time.Dur
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var polls int
-	before := cpuTime()
+	before := cputime.Process()
 	wg.Go(func() { polls = loop(stop) })
 	time.Sleep(wait)
 	close(stop)
 	wg.Wait()
-	return cpuTime() - before, polls
-}
-
-// cpuTime is the CPU time, user and system, that this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cputime.Process() - before, polls
 }
