@@ -48,8 +48,9 @@ func bareLoop(ctx context.Context, js jetstream.JetStream, n int) (time.Duration
 }
 
 // BenchmarkFloor measures, side by side on one embedded server, the bare
-// publish-and-consume loop and the chapter's machinery (4 Workers, each
-// pulling 64 ahead, recording every result with Create, acking after) on
+// publish-and-consume loop and the chapter's machinery (floorWorkers
+// Workers, each pulling floorBatch ahead and pipelining as many creates,
+// recording every result with Create, acking after) on
 // the same number of tiny tasks. The floor: machinery/bare >= 0.5.
 //
 //	go test -run '^$' -bench Floor -benchtime 5x ./11-distributed
