@@ -269,31 +269,34 @@ func sumPipeline(n, rounds int) uint64 {
 
 // sumBatched does it in three stages that pass slices of batch items: one
 // channel operation per batch, so its cost is spread over batch items. The
-// sink hands each emptied slice back on free, so the stages reuse a few
-// slices instead of allocating one per batch.
+// sink hands each emptied slice back on free, and the generator takes its
+// slices from there: it makes at most as many as can be in flight (both
+// channels full and one in each stage's hands), then waits for one to come
+// back. A fixed set of slices, reused, and nothing for the collector.
 func sumBatched(n, batch, rounds int) uint64 {
 	const inFlight = 4 // slices per channel
 	nums, mixed := make(chan []uint64, inFlight), make(chan []uint64, inFlight)
-	free := make(chan []uint64, 2*inFlight+2)
+	free := make(chan []uint64, 2*inFlight+3)
+	made := 0 // the generator's alone
 	get := func() []uint64 {
 		select {
 		case b := <-free:
-			return b[:0]
+			return b
 		default:
-			return make([]uint64, 0, batch)
 		}
+		if made < cap(free) {
+			made++
+			return make([]uint64, batch)
+		}
+		return <-free
 	}
 	go func() {
 		defer close(nums)
-		b := get()
-		for i := range n {
-			b = append(b, uint64(i))
-			if len(b) == batch {
-				nums <- b
-				b = get()
+		for lo := 0; lo < n; lo += batch {
+			b := get()[:min(batch, n-lo)]
+			for j := range b {
+				b[j] = uint64(lo + j)
 			}
-		}
-		if len(b) > 0 {
 			nums <- b
 		}
 	}()
@@ -311,10 +314,7 @@ func sumBatched(n, batch, rounds int) uint64 {
 		for _, x := range b {
 			s += x
 		}
-		select {
-		case free <- b:
-		default: // free is full; let the collector have it
-		}
+		free <- b // never blocks: free has room for every slice made
 	}
 	return s
 }
