@@ -128,11 +128,11 @@ func counterRole(args []string) int {
 	p, mine := reg.Int64(offCounter), reg.Int64(offCounts+8*slot)
 	fmt.Println("ready")
 	io.Copy(io.Discard, os.Stdin) // returns at EOF: the parent's "go"
-	// count calls inc in batches until d has passed, and returns how many
-	// times it called it.
-	count := func(inc func()) int64 {
+	// count calls inc in batches until d has passed and, if other is not
+	// nil, until other is true; it returns how many times it called inc.
+	count := func(inc func(), other *atomic.Bool) int64 {
 		n, end := int64(0), time.Now().Add(d)
-		for time.Now().Before(end) {
+		for time.Now().Before(end) || other != nil && !other.Load() {
 			for range 10_000 {
 				inc()
 			}
@@ -142,9 +142,9 @@ func counterRole(args []string) int {
 	}
 	switch args[0] {
 	case "atomic":
-		*mine = count(func() { atomic.AddInt64(p, 1) })
+		*mine = count(func() { atomic.AddInt64(p, 1) }, nil)
 	case "plain":
-		*mine = count(func() { plainInc(p) })
+		*mine = count(func() { plainInc(p) }, nil)
 	case "plain-goroutines", "heap-goroutines":
 		var heap int64
 		q := p
@@ -153,16 +153,19 @@ func counterRole(args []string) int {
 		}
 		var wg sync.WaitGroup
 		var total atomic.Int64
-		// Both goroutines start counting together, so that their plain
-		// increments really interleave, even on a loaded machine where
-		// one could otherwise finish before the other began.
-		var ready sync.WaitGroup
-		ready.Add(2)
-		for range 2 {
+		// The two goroutines' increments must overlap in time: the race
+		// detector reports two unordered accesses only while it still
+		// remembers the first, and one goroutine can finish its d before
+		// the other runs at all on a loaded machine (the control then
+		// passed in CI: no report). So each one says it has started, and
+		// counts until d has passed and the other has started too. The
+		// flags order only what comes before them: the increments stay
+		// unordered.
+		var started [2]atomic.Bool
+		for i := range 2 {
 			wg.Go(func() {
-				ready.Done()
-				ready.Wait()
-				total.Add(count(func() { plainInc(q) }))
+				started[i].Store(true)
+				total.Add(count(func() { plainInc(q) }, &started[1-i]))
 			})
 		}
 		wg.Wait()
