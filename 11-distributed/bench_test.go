@@ -53,7 +53,7 @@ func bareLoop(ctx context.Context, js jetstream.JetStream, n int) (time.Duration
 // recording every result with Create, acking after) on
 // the same number of tiny tasks. The floor: machinery/bare >= 0.5.
 //
-//	go test -run '^$' -bench Floor -benchtime 5x ./11-distributed
+//	go test -run '^$' -bench Floor -benchtime 3x ./11-distributed
 func BenchmarkFloor(b *testing.B) {
 	const n = 5000
 	br, err := StartBroker(BrokerOptions{Store: b.TempDir()})
