@@ -110,7 +110,8 @@ const pipeItems = 1 << 16
 
 // BenchmarkPipeline runs pipeItems items through the generate, mix, sum
 // pipeline per op, unbatched and batched, against the plain loop, for the
-// tiny item (one round of mix) and the small one (eight).
+// tiny item (one round of mix) and the small one (eight). passes-256 is
+// batch-256's three passes over each batch in one goroutine, no channels.
 func BenchmarkPipeline(b *testing.B) {
 	for _, item := range []struct {
 		name   string
@@ -127,6 +128,9 @@ func BenchmarkPipeline(b *testing.B) {
 			{"batch-64", func() uint64 { return sumBatched(pipeItems, 64, r) }},
 			{"batch-256", func() uint64 { return sumBatched(pipeItems, 256, r) }},
 			{"batch-1024", func() uint64 { return sumBatched(pipeItems, 1024, r) }},
+			// The batched work with no goroutines: what batch-256 would
+			// cost if its hand-offs were free.
+			{"passes-256", func() uint64 { return sumPasses(pipeItems, 256, r) }},
 		}
 		for _, w := range ways {
 			b.Run(item.name+"/"+w.name, func(b *testing.B) {

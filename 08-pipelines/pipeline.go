@@ -319,6 +319,30 @@ func sumBatched(n, batch, rounds int) uint64 {
 	return s
 }
 
+// sumPasses does sumBatched's work without its goroutines and channels: the
+// same three passes over each batch (fill, mix in place, sum), one after
+// another in one goroutine, with one slice. It is what the batched pipeline
+// would cost if a hand-off were free, so the gap between it and sumBatched is
+// the price of the hand-offs, and the gap between it and sumLoop the price
+// of writing each item down and reading it back.
+func sumPasses(n, batch, rounds int) uint64 {
+	buf := make([]uint64, batch)
+	var s uint64
+	for lo := 0; lo < n; lo += batch {
+		b := buf[:min(batch, n-lo)]
+		for j := range b {
+			b[j] = uint64(lo + j)
+		}
+		for i, x := range b {
+			b[i] = crunch(x, rounds)
+		}
+		for _, x := range b {
+			s += x
+		}
+	}
+	return s
+}
+
 func showPipeline(ctx context.Context, w io.Writer) error {
 	lines := corpus(cfg.lines)
 	before := runtime.NumGoroutine()

@@ -90,6 +90,7 @@ func TestPipelinesSumLikeTheLoop(t *testing.T) {
 			assert.Equal(t, want, sumPipeline(n, rounds), "n=%d unbatched", n)
 			for _, batch := range []int{1, 64, 256} {
 				assert.Equal(t, want, sumBatched(n, batch, rounds), "n=%d batch=%d rounds=%d", n, batch, rounds)
+				assert.Equal(t, want, sumPasses(n, batch, rounds), "passes: n=%d batch=%d rounds=%d", n, batch, rounds)
 			}
 		}
 	}
