@@ -85,6 +85,11 @@ func benchstat(ctx context.Context, dir string, files map[string]string, names .
 
 // benchstatBinary builds the module's benchstat tool, if need be, and
 // returns its path: go tool -n prints it instead of running it.
+//
+// Only standard output is the path. The first time, the go command also says
+// on standard error what it downloads ("go: downloading golang.org/x/perf
+// ..."); read together, those lines became part of the "path", and the
+// lesson failed on any machine that had not fetched benchstat yet.
 func benchstatBinary(ctx context.Context) (string, error) {
 	root, err := harness.ModuleRoot()
 	if err != nil {
@@ -94,11 +99,26 @@ func benchstatBinary(ctx context.Context) (string, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "tool", "-n", "benchstat")
 	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("go tool -n benchstat: %v: %s", err, bytes.TrimSpace(out))
+		return "", fmt.Errorf("go tool -n benchstat: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	return strings.TrimSpace(string(out)), nil
+	return toolPath(out)
+}
+
+// toolPath is the executable that go tool -n printed on its standard output:
+// one line, a file that exists.
+func toolPath(stdout []byte) (string, error) {
+	path := strings.TrimSpace(string(stdout))
+	if path == "" || strings.Contains(path, "\n") {
+		return "", fmt.Errorf("go tool -n benchstat printed %q, not one path", path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("go tool -n benchstat printed %s: %w", path, err)
+	}
+	return path, nil
 }
 
 func showBenchstat(ctx context.Context, w io.Writer) error {

@@ -177,3 +177,41 @@ func TestWaitGroupSize(t *testing.T) {
 		})
 	}
 }
+
+// go tool -n prints the tool's path on standard output and, the first time,
+// what it downloads on standard error. Only a single line naming a file that
+// exists is a path: the download notes, read together with it, once made the
+// lesson fail on a machine that had not fetched benchstat yet.
+func TestToolPath(t *testing.T) {
+	exe := filepath.Join(t.TempDir(), "benchstat")
+	require.NoError(t, os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o755))
+	tests := []struct {
+		name, stdout string
+		ok           bool
+	}{
+		{"the path", exe + "\n", true},
+		{"download notes mixed in", "go: downloading golang.org/x/perf v0.0.0\n" + exe + "\n", false},
+		{"nothing", "\n", false},
+		{"a path that does not exist", exe + ".gone\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := toolPath([]byte(tt.stdout))
+			if !tt.ok {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, exe, got)
+		})
+	}
+}
+
+// The real go tool -n, with the module cache of the test's environment.
+func TestBenchstatBinaryExists(t *testing.T) {
+	path, err := benchstatBinary(t.Context())
+	require.NoError(t, err)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.False(t, info.IsDir())
+}
