@@ -154,13 +154,15 @@ func counterRole(args []string) int {
 		var wg sync.WaitGroup
 		var total atomic.Int64
 		// The two goroutines' increments must overlap in time: the race
-		// detector reports two unordered accesses only while it still
-		// remembers the first, and one goroutine can finish its d before
-		// the other runs at all on a loaded machine (the control then
-		// passed in CI: no report). So each one says it has started, and
-		// counts until d has passed and the other has started too. The
-		// flags order only what comes before them: the increments stay
-		// unordered.
+		// detector reports two unordered accesses only while it can still
+		// rebuild the stack of the first from its history, and one
+		// goroutine can finish its d before the other runs at all on a
+		// loaded machine (the control then passed in CI: no report). So
+		// each one says it has started, and counts until d has passed and
+		// the other has started too. The flags order only what comes
+		// before them: the increments stay unordered. (The test also
+		// gives the detector its longest history: see
+		// TestRaceDetectorIsBlindToMappedMemory.)
 		var started [2]atomic.Bool
 		for i := range 2 {
 			wg.Go(func() {
