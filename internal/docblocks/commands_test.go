@@ -123,8 +123,34 @@ func checkedCommands(root string) ([]Command, error) {
 // exit status other than 0, a timeout, files the command wrote, changed or
 // removed in the copy, or several of these. The end of the output of a
 // command that failed follows on later lines.
+//
+// The command gets a TMPDIR of its own, which must be empty when it ends: a
+// go command that dies before it cleans up (killed, or by SIGPIPE when its
+// output goes to head) leaves its work directory there. A binary that the
+// command builds to an absolute path outside the copy (go build -o
+// /tmp/ps07) is the reader's to keep, not the test's: it is removed after
+// the run if it was not there before.
 func checkCommand(ctx context.Context, m *moduleCopy, c Command) error {
-	out, code, runErr := runShell(ctx, m.dir, c.Text, cmdTimeout)
+	tmp, err := os.MkdirTemp("", "pagecmd")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	built := map[string]bool{} // absolute -o path: did it exist before?
+	for _, p := range buildOutputs(c.Text) {
+		_, err := os.Lstat(p)
+		built[p] = err == nil
+	}
+	out, code, runErr := runShell(ctx, m.dir, c.Text, cmdTimeout, tmp)
+	for p, existed := range built {
+		if !existed {
+			os.Remove(p)
+		}
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
 	changes, err := m.changes()
 	if err != nil {
 		m.clean = nil // whatever the command left, the next one gets a fresh copy
@@ -139,6 +165,13 @@ func checkCommand(ctx context.Context, m *moduleCopy, c Command) error {
 	}
 	if len(changes) > 0 {
 		problems = append(problems, "writes into the checkout: "+strings.Join(changes, ", "))
+	}
+	if len(left) > 0 {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		problems = append(problems, "leaves in TMPDIR: "+strings.Join(names, ", "))
 	}
 	if len(problems) == 0 {
 		return nil
@@ -159,10 +192,35 @@ func indentTail(out string) string {
 	return "\n\t" + strings.ReplaceAll(strings.TrimRight(breakit.Tail(out, 10), "\n"), "\n", "\n\t")
 }
 
-// runShell runs cmd with bash -o pipefail -c in dir, with NO_COLOR=1, and
-// returns its stdout and stderr interleaved and its exit status. The error
-// is for a command that could not start or did not finish within timeout.
-func runShell(ctx context.Context, dir, cmd string, timeout time.Duration) (string, int, error) {
+// buildOutputs lists the absolute paths that cmd's go build commands write
+// with -o, leaving out /dev/null and paths made of shell variables.
+func buildOutputs(cmd string) []string {
+	var paths []string
+	for _, words := range SimpleCommands(cmd) {
+		if len(words) < 2 || words[0] != "go" || words[1] != "build" {
+			continue
+		}
+		for i, w := range words {
+			var p string
+			switch {
+			case w == "-o" && i+1 < len(words):
+				p = words[i+1]
+			case strings.HasPrefix(w, "-o="):
+				p = strings.TrimPrefix(w, "-o=")
+			}
+			if filepath.IsAbs(p) && p != os.DevNull && !strings.Contains(p, "$") {
+				paths = append(paths, p)
+			}
+		}
+	}
+	return paths
+}
+
+// runShell runs cmd with bash -o pipefail -c in dir, with NO_COLOR=1 and,
+// unless tmp is empty, TMPDIR=tmp, and returns its stdout and stderr
+// interleaved and its exit status. The error is for a command that could
+// not start or did not finish within timeout.
+func runShell(ctx context.Context, dir, cmd string, timeout time.Duration, tmp string) (string, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c := harness.Command(ctx, "bash", "-o", "pipefail", "-c", cmd)
@@ -170,6 +228,9 @@ func runShell(ctx context.Context, dir, cmd string, timeout time.Duration) (stri
 	// -trimpath keeps the build cache's keys free of the copy's directory
 	// (see copyDirs); it changes nothing these commands print.
 	c.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
+	if tmp != "" {
+		c.Env = append(c.Env, "TMPDIR="+tmp)
+	}
 	var out strings.Builder
 	c.Stdout = &out
 	c.Stderr = &out
@@ -339,6 +400,12 @@ func TestChecked(t *testing.T) {
 	}
 }
 
+func TestBuildOutputs(t *testing.T) {
+	assert.Equal(t, []string{"/tmp/ps07", "/tmp/b"},
+		buildOutputs("go build -o /tmp/ps07 ./07-pool-server && go build -o=/tmp/b ./x"))
+	assert.Empty(t, buildOutputs("d=$(mktemp -d) && go build -o $d/p ./x; go build -o /dev/null ./y; go build -o rel ./z; cp a -o /tmp/c"))
+}
+
 func TestSimpleCommands(t *testing.T) {
 	assert.Equal(t, [][]string{
 		{"mktemp", "-d"},
@@ -369,6 +436,9 @@ func TestCheckCommandCatchesWrites(t *testing.T) {
 		{"false | cat", "p.md:7: false | cat: exit status 1"}, // pipefail
 		{"echo oops; exit 3", "exit status 3\n\toops"},
 		{"touch x.out; exit 2", "p.md:7: touch x.out; exit 2: exit status 2; writes into the checkout: new x.out"},
+		// What a go command killed before its cleanup leaves behind.
+		{`mkdir "$TMPDIR/go-build123"`, "p.md:7: mkdir \"$TMPDIR/go-build123\": leaves in TMPDIR: go-build123"},
+		{`touch "${TMPDIR:-/tmp}/x"; rm "$TMPDIR/x"`, ""},
 	}
 	for _, tt := range tests {
 		require.NoError(t, m.ready())
@@ -380,7 +450,20 @@ func TestCheckCommandCatchesWrites(t *testing.T) {
 		require.Error(t, err, tt.cmd)
 		assert.Contains(t, err.Error(), tt.want)
 	}
-	_, _, err := runShell(t.Context(), root, "sleep 5", 100*time.Millisecond)
+	// A binary built to an absolute path is removed after the run, unless
+	// it was there before.
+	bin := filepath.Join(t.TempDir(), "ps07")
+	require.NoError(t, m.ready())
+	require.NoError(t, checkCommand(t.Context(), m, Command{File: "p.md", Line: 9,
+		Text: "go build -o " + bin + " ./nothing 2>/dev/null; touch " + bin}))
+	assert.NoFileExists(t, bin)
+	require.NoError(t, os.WriteFile(bin, []byte("mine"), 0o644))
+	require.NoError(t, m.ready())
+	require.NoError(t, checkCommand(t.Context(), m, Command{File: "p.md", Line: 9,
+		Text: "go build -o=" + bin + " ./nothing 2>/dev/null; true"}))
+	assert.FileExists(t, bin)
+
+	_, _, err := runShell(t.Context(), root, "sleep 5", 100*time.Millisecond, "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "did not finish within 100ms")
 }
