@@ -405,20 +405,26 @@ func (r *Runner) one(ctx context.Context, dir string, files []string, e *Experim
 		res.Err = err
 		return res
 	}
+	scratch, err := harness.NewScratch()
+	if err != nil {
+		res.Err = err
+		return res
+	}
 	tctx, cancel := context.WithTimeout(ctx, e.Timeout)
 	defer cancel()
 	cmd := harness.Command(tctx, "bash", "-c", e.Run)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", scratch.Env())
 	// One writer for both: exec then uses one pipe, and the two streams
 	// interleave as they would on a terminal.
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	res.Elapsed = time.Since(start)
 	res.Output = out.String()
+	left, serr := scratch.Close()
 	if cmd.ProcessState == nil {
 		res.Err = fmt.Errorf("start bash: %w", err)
 		return res
@@ -430,6 +436,13 @@ func (r *Runner) one(ctx context.Context, dir string, files []string, e *Experim
 		return res
 	}
 	res.Diffs = Check(e, res.ExitCode, res.TimedOut, res.Output)
+	switch {
+	case serr != nil:
+		res.Err = serr
+	case left != "":
+		// A command on a page must not leave files in the reader's /tmp.
+		res.Diffs = append(res.Diffs, left)
+	}
 	return res
 }
 

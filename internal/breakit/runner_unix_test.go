@@ -56,10 +56,12 @@ func TestRunnerOnFixture(t *testing.T) {
 		"files":    "Title: What is copied\nRun: cat 01-demo/untracked.txt; test ! -e ignored.txt && test ! -e workspace && echo NO_COLOR=$NO_COLOR\nExit: 0\nExpect: untracked\nExpect: NO_COLOR=1\n",
 		"hangs":    "Title: Hangs\nRun: sleep 60 & echo pid=$!; wait\nTimeout: 1s\nExit: nonzero\n",
 		"bad-diff": "Title: Stale\nRun: true\nExit: 0\n\n" + strings.ReplaceAll(patch, "-hello", "-howdy"),
+		// What a go command killed before its cleanup leaves behind.
+		"litter": "Title: Litter\nRun: mkdir \"$TMPDIR/go-build1\"\nExit: 0\n",
 	})
 	exps, err := Find(root)
 	require.NoError(t, err)
-	require.Len(t, exps, 5)
+	require.Len(t, exps, 6)
 
 	var reported []string
 	r := &Runner{Root: root, Parallel: 2, Report: func(res *Result) { reported = append(reported, res.Exp.Name) }}
@@ -67,7 +69,7 @@ func TestRunnerOnFixture(t *testing.T) {
 	results, err := r.Run(t.Context(), exps)
 	require.NoError(t, err)
 	assert.Less(t, time.Since(start), 30*time.Second, "the hanging experiment was not cut at its 1s timeout")
-	assert.ElementsMatch(t, []string{"as-said", "bad-diff", "differs", "files", "hangs"}, reported)
+	assert.ElementsMatch(t, []string{"as-said", "bad-diff", "differs", "files", "hangs", "litter"}, reported)
 
 	got := map[string]*Result{}
 	for _, res := range results {
@@ -78,6 +80,7 @@ func TestRunnerOnFixture(t *testing.T) {
 	}
 	assert.Equal(t, []string{"exit status 3, want 0", "output lacks /goodbye/", "output has /hello/"}, got["differs"].Diffs)
 	assert.ErrorContains(t, got["bad-diff"].Err, "git apply")
+	assert.Equal(t, []string{"leaves in TMPDIR: go-build1"}, got["litter"].Diffs)
 
 	hangs := got["hangs"]
 	assert.True(t, hangs.TimedOut)

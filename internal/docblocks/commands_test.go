@@ -124,30 +124,27 @@ func checkedCommands(root string) ([]Command, error) {
 // removed in the copy, or several of these. The end of the output of a
 // command that failed follows on later lines.
 //
-// The command gets a TMPDIR of its own, which must be empty when it ends: a
-// go command that dies before it cleans up (killed, or by SIGPIPE when its
-// output goes to head) leaves its work directory there. A binary that the
-// command builds to an absolute path outside the copy (go build -o
-// /tmp/ps07) is the reader's to keep, not the test's: it is removed after
-// the run if it was not there before.
+// The command gets a TMPDIR of its own (harness.Scratch), which must be
+// empty when it ends. A binary that the command builds to an absolute path
+// outside the copy (go build -o /tmp/ps07) is the reader's to keep, not the
+// test's: it is removed after the run if it was not there before.
 func checkCommand(ctx context.Context, m *moduleCopy, c Command) error {
-	tmp, err := os.MkdirTemp("", "pagecmd")
+	scratch, err := harness.NewScratch()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
 	built := map[string]bool{} // absolute -o path: did it exist before?
 	for _, p := range buildOutputs(c.Text) {
 		_, err := os.Lstat(p)
 		built[p] = err == nil
 	}
-	out, code, runErr := runShell(ctx, m.dir, c.Text, cmdTimeout, tmp)
+	out, code, runErr := runShell(ctx, m.dir, c.Text, cmdTimeout, scratch.Env())
 	for p, existed := range built {
 		if !existed {
 			os.Remove(p)
 		}
 	}
-	left, err := os.ReadDir(tmp)
+	left, err := scratch.Close()
 	if err != nil {
 		return err
 	}
@@ -166,12 +163,8 @@ func checkCommand(ctx context.Context, m *moduleCopy, c Command) error {
 	if len(changes) > 0 {
 		problems = append(problems, "writes into the checkout: "+strings.Join(changes, ", "))
 	}
-	if len(left) > 0 {
-		var names []string
-		for _, e := range left {
-			names = append(names, e.Name())
-		}
-		problems = append(problems, "leaves in TMPDIR: "+strings.Join(names, ", "))
+	if left != "" {
+		problems = append(problems, left)
 	}
 	if len(problems) == 0 {
 		return nil
@@ -216,11 +209,11 @@ func buildOutputs(cmd string) []string {
 	return paths
 }
 
-// runShell runs cmd with bash -o pipefail -c in dir, with NO_COLOR=1 and,
-// unless tmp is empty, TMPDIR=tmp, and returns its stdout and stderr
-// interleaved and its exit status. The error is for a command that could
-// not start or did not finish within timeout.
-func runShell(ctx context.Context, dir, cmd string, timeout time.Duration, tmp string) (string, int, error) {
+// runShell runs cmd with bash -o pipefail -c in dir, with NO_COLOR=1 and env
+// added to the environment, and returns its stdout and stderr interleaved and
+// its exit status. The error is for a command that could not start or did
+// not finish within timeout.
+func runShell(ctx context.Context, dir, cmd string, timeout time.Duration, env ...string) (string, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c := harness.Command(ctx, "bash", "-o", "pipefail", "-c", cmd)
@@ -228,9 +221,7 @@ func runShell(ctx context.Context, dir, cmd string, timeout time.Duration, tmp s
 	// -trimpath keeps the build cache's keys free of the copy's directory
 	// (see copyDirs); it changes nothing these commands print.
 	c.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
-	if tmp != "" {
-		c.Env = append(c.Env, "TMPDIR="+tmp)
-	}
+	c.Env = append(c.Env, env...)
 	var out strings.Builder
 	c.Stdout = &out
 	c.Stderr = &out
@@ -463,7 +454,7 @@ func TestCheckCommandCatchesWrites(t *testing.T) {
 		Text: "go build -o=" + bin + " ./nothing 2>/dev/null; true"}))
 	assert.FileExists(t, bin)
 
-	_, _, err := runShell(t.Context(), root, "sleep 5", 100*time.Millisecond, "")
+	_, _, err := runShell(t.Context(), root, "sleep 5", 100*time.Millisecond)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "did not finish within 100ms")
 }

@@ -166,18 +166,30 @@ func Parse(file string, text string) ([]Block, error) {
 // Run runs the block's command from the module root and returns what it
 // printed, stdout and stderr interleaved as a terminal would show them, with
 // the module root's path made relative. It fails when the command exits with
-// another status than the block expects, or times out.
+// another status than the block expects, times out, or leaves something in
+// its TMPDIR (harness.Scratch).
 func Run(ctx context.Context, root string, b Block) (string, error) {
+	scratch, err := harness.NewScratch()
+	if err != nil {
+		return "", err
+	}
 	ctx, cancel := context.WithTimeout(ctx, b.Timeout)
 	defer cancel()
 	cmd := harness.Command(ctx, "sh", "-c", b.Command)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb", scratch.Env())
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
-	err := cmd.Run()
+	err = cmd.Run()
 	text := strings.ReplaceAll(out.String(), root+string(filepath.Separator), "")
+	left, serr := scratch.Close()
+	if serr == nil && left != "" {
+		serr = errors.New(left)
+	}
+	if serr != nil {
+		return text, fmt.Errorf("%s: %q: %w", b.Where(), b.Command, serr)
+	}
 	if ctx.Err() != nil {
 		return text, fmt.Errorf("%s: %q did not finish within %s", b.Where(), b.Command, b.Timeout)
 	}

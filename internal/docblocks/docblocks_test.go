@@ -140,4 +140,11 @@ func TestRunReportsAWrongExitAndATimeout(t *testing.T) {
 	_, err = Run(t.Context(), t.TempDir(), b)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "did not finish within 100ms")
+
+	// What a go command killed before its cleanup leaves behind.
+	b = Block{File: "p.md", Line: 9, Command: `mkdir "$TMPDIR/go-build1"`, Timeout: 10e9}
+	_, err = Run(t.Context(), t.TempDir(), b)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "p.md:9")
+	assert.Contains(t, err.Error(), "leaves in TMPDIR: go-build1")
 }
