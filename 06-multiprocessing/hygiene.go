@@ -78,11 +78,21 @@ func grandchild(cmd *exec.Cmd) (*child, int, error) {
 // process group; with false, exec's default kills the child alone and the
 // grandchild lives on as an orphan. It reports whether the grandchild died,
 // and kills it if not.
+//
+// Until the middle has told us the grandchild's PID, nothing but this
+// function may end the middle: a Ctrl-C that killed it in between would
+// leave a grandchild we cannot name, alive for a minute after the lesson.
+// So the middle runs under a context of its own, which ctx does not cancel;
+// ctx is checked before anything starts, and the whole run takes well under
+// a second.
 func cancelKillsGroup(ctx context.Context, group bool, patience time.Duration) (grandchildDied bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
 	// The grandchild outlives its parent here, so adopt it to reap it.
 	adoptOrphans(true)
 	defer adoptOrphans(false)
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	cmd := command(ctx, "middle", "same-group")
 	if !group {
@@ -106,14 +116,22 @@ func cancelKillsGroup(ctx context.Context, group bool, patience time.Duration) (
 // its own, with or without Pdeathsig, then SIGKILLs the child alone. Only
 // Pdeathsig takes the grandchild with it. Linux only. It reports whether
 // the grandchild died within patience, and kills it if not.
+//
+// As in cancelKillsGroup, ctx does not reach the middle: killed by a Ctrl-C
+// before it said the grandchild's PID, it would leave a grandchild in a
+// group of its own that nobody could find. This function kills the middle
+// itself as soon as it knows the PID.
 func deathSignal(ctx context.Context, pdeathsig bool, patience time.Duration) (grandchildDied bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
 	adoptOrphans(true)
 	defer adoptOrphans(false)
 	mode := "own-group-no-deathsig"
 	if pdeathsig {
 		mode = "own-group-deathsig"
 	}
-	c, gpid, err := grandchild(command(ctx, "middle", mode))
+	c, gpid, err := grandchild(command(context.WithoutCancel(ctx), "middle", mode))
 	if err != nil {
 		return false, err
 	}
@@ -144,6 +162,11 @@ func middleRole(args []string) int {
 		fmt.Fprintln(os.Stderr, "middle:", err)
 		return 1
 	}
+	if hold, err := time.ParseDuration(os.Getenv(holdEnv)); err == nil {
+		// A test's window: the grandchild is running and nobody knows it.
+		fmt.Fprintf(os.Stderr, "middle %s: holding grandchild %d for %v\n", args[0], c.Pid(), hold)
+		time.Sleep(hold)
+	}
 	fmt.Println(c.Pid())
 	select {
 	case <-c.Done():
@@ -151,6 +174,11 @@ func middleRole(args []string) int {
 	}
 	return 0
 }
+
+// holdEnv, set to a duration, makes the middle wait that long between
+// starting the grandchild and saying its PID, and say so on stderr first.
+// TestInterruptLeavesNothingBehind interrupts the lesson in that window.
+const holdEnv = "GOCOURSE_06_MIDDLE_HOLD"
 
 func init() { register("middle", middleRole) }
 
