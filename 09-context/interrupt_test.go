@@ -100,10 +100,11 @@ func pressCtrlCAfter(t *testing.T, bin, after string, args ...string) ctrlCRun {
 // Ctrl-C pressed just as the lesson starts its first child process, many
 // times: GOCOURSE_09_CTRLC_RUNS=400 go test -run TestCtrlCAtFirstChild
 // ./09-context. Skipped unless that variable is set; 400 runs take about
-// 45 s. Before internal/lesson ran os's pidfd check at start (checkPidfdNow),
-// 61 runs of 400, beside two busy loops, ended in "fatal: morestack on
-// gsignal" instead of exit 130: a bug in Go 1.26's os.checkClonePidfd, which
-// the first process start runs. Since, 0 of 400.
+// 10 s on an idle machine. Before internal/lesson ran os's pidfd check at
+// start (checkPidfdNow), 9 runs of 400 beside two busy loops (61 beside
+// eight) ended in "fatal: morestack on gsignal" instead of exit 130: a bug
+// in Go 1.26's os.checkClonePidfd, which the first process start runs.
+// Since, 0 of 400 both ways.
 func TestCtrlCAtFirstChild(t *testing.T) {
 	runs, _ := strconv.Atoi(os.Getenv("GOCOURSE_09_CTRLC_RUNS"))
 	if runs <= 0 {
