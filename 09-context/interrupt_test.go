@@ -101,10 +101,10 @@ func pressCtrlCAfter(t *testing.T, bin, after string, args ...string) ctrlCRun {
 // times: GOCOURSE_09_CTRLC_RUNS=400 go test -run TestCtrlCAtFirstChild
 // ./09-context. Skipped unless that variable is set; 400 runs take about
 // 10 s on an idle machine. Before internal/lesson ran os's pidfd check at
-// start (checkPidfdNow), 9 runs of 400 beside two busy loops (61 beside
-// eight) ended in "fatal: morestack on gsignal" instead of exit 130: a bug
-// in Go 1.26's os.checkClonePidfd, which the first process start runs.
-// Since, 0 of 400 both ways.
+// start (checkPidfdNow), some runs on a busy machine ended in "fatal:
+// morestack on gsignal" instead of exit 130: a bug in Go 1.26's
+// os.checkClonePidfd, which the first process start runs. The figures are
+// on the 09 page, section 3.
 func TestCtrlCAtFirstChild(t *testing.T) {
 	runs, _ := strconv.Atoi(os.Getenv("GOCOURSE_09_CTRLC_RUNS"))
 	if runs <= 0 {
